@@ -1,0 +1,130 @@
+import { awscdk, javascript, DependencyType } from 'projen';
+
+/**
+ * Lowest aws-cdk-lib this library supports (the peer range starts here).
+ * Every aws-cdk-lib API the library calls exists in this version; see README "Compatibility".
+ */
+const MIN_CDK_VERSION = '2.177.0';
+/** The aws-cdk-lib we build and test with (integ-runner 2.197.10 reads its cloud assembly schema). */
+const DEV_CDK_VERSION = '2.257.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-custom-runtime',
+  description: 'A production-ready AWS Lambda function on the custom provided.al2023 runtime: shell runtime layer, versions and alias, DLQ, async settings, least-privilege permissions, X-Ray, and a local runner.',
+  author: 'cdk-custom-runtime maintainers',
+  authorAddress: 'maintainers@cdk-custom-runtime.dev',
+  repositoryUrl: 'https://github.com/cdk-custom-runtime/cdk-custom-runtime.git',
+  keywords: ['cdk', 'aws-lambda', 'custom-runtime', 'provided.al2023', 'bash', 'shell', 'lambda-layer'],
+  license: 'Apache-2.0',
+  stability: 'experimental',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  tsconfigDevFile: 'tsconfig.dev.json',
+
+  cdkVersion: MIN_CDK_VERSION,
+  jsiiVersion: '~6.0.0',
+  constructsVersion: '10.5.1',
+  // The dev dependencies below pin what we build with; the peer range stays at the minimum.
+  peerDependencyOptions: { pinnedDevDependency: false },
+
+  bin: { 'cdk-custom-runtime': 'lib/runner/cli.js' },
+
+  devDeps: [
+    'cdk-nag@2.38.2',
+    '@aws-cdk/integ-runner@2.197.10',
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    '@aws-sdk/client-lambda',
+  ],
+
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testTimeout: 120_000,
+    },
+  },
+
+  publishToPypi: {
+    distName: 'cdk-custom-runtime',
+    module: 'cdk_custom_runtime',
+  },
+  publishToMaven: {
+    javaPackage: 'dev.cdkcustomruntime',
+    mavenGroupId: 'dev.cdk-custom-runtime',
+    mavenArtifactId: 'cdk-custom-runtime',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'CdkCustomRuntime',
+    packageId: 'CdkCustomRuntime',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk-custom-runtime/cdk-custom-runtime-go',
+  },
+
+  gitignore: ['cdk.out', '/examples/cdk.out', '/.local-runner/', '/bench/.work/', 'test/**/cdk.out', '.tmp/'],
+  npmignoreEnabled: true,
+});
+
+// Build and test against a newer aws-cdk-lib than the peer minimum.
+project.deps.addDependency(`aws-cdk-lib@${DEV_CDK_VERSION}`, DependencyType.BUILD);
+project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
+
+// The shell runtime ships in the npm package, outside src/.
+project.npmignore?.addPatterns('!/runtime/', '/runtime/**/*.md', '/examples/', '/bench/', '/.ci/');
+
+// ---------------------------------------------------------------------------
+// Tasks
+// ---------------------------------------------------------------------------
+const shellcheck = project.addTask('shellcheck', {
+  description: 'Lint the shell runtime with shellcheck (Debian package `shellcheck`).',
+  steps: [{ exec: 'command -v shellcheck >/dev/null || { echo "shellcheck not found: apt-get install -y shellcheck" >&2; exit 1; }' },
+    { exec: 'shellcheck --shell=bash --severity=style runtime/shell/bootstrap runtime/shell/*.sh test/fixtures/**/*.sh' }],
+});
+
+const bindings = project.addTask('bindings', {
+  description: 'Generate Python, Java, .NET and Go bindings (code only: the registries are not reachable here).',
+  steps: [{ exec: 'rm -rf .tmp/bindings && jsii-pacmak --code-only --outdir .tmp/bindings --target python --target java --target dotnet --target go' },
+    { exec: 'node scripts/check-bindings.js .tmp/bindings' }],
+});
+
+const rosetta = project.addTask('rosetta', {
+  description: 'Compile every README example with jsii-rosetta in strict mode.',
+  exec: 'jsii-rosetta extract --strict --fail .jsii',
+});
+
+const integ = project.addTask('integ', {
+  description: 'Verify the committed integ-test snapshots without deploying (fails on drift).',
+  exec: 'integ-runner --directory test --language typescript --parallel-regions us-east-1',
+});
+project.addTask('integ:update', {
+  description: 'Re-synthesize the integ-test snapshots without deploying.',
+  exec: 'integ-runner --directory test --language typescript --parallel-regions us-east-1 --dry-run --update-on-failed --force',
+});
+
+project.addTask('demo', {
+  description: 'Synthesize examples/ and invoke its function through the local runner.',
+  steps: [{ spawn: 'compile' }, { exec: 'node scripts/demo.js' }],
+});
+
+project.addTask('bench', {
+  description: 'Run the benchmarks and write bench/RESULTS.md.',
+  steps: [{ spawn: 'compile' }, { exec: 'ts-node --project tsconfig.dev.json bench/run.ts' }],
+});
+
+project.addTask('test:all', {
+  description: 'The whole test suite, as CI runs it (no packaging of other languages).',
+  steps: [
+    { spawn: 'default' },
+    { spawn: 'compile' },
+    { spawn: 'docgen' },
+    { spawn: shellcheck.name },
+    { spawn: 'test' },
+    { spawn: rosetta.name },
+    { spawn: bindings.name },
+    { spawn: integ.name },
+    { exec: 'git diff --exit-code -- API.md || { echo "API.md is out of date: run npx projen docgen and commit it" >&2; exit 1; }' },
+  ],
+});
+
+project.synth();
