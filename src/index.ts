@@ -1,1 +1,4 @@
-export {};
+export * from './custom-runtime-function';
+export * from './invoke-permissions';
+export * from './runtime-layer';
+export * from './shell-runtime';

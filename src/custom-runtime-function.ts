@@ -1,0 +1,368 @@
+import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as cxapi from 'aws-cdk-lib/cx-api';
+import { Construct } from 'constructs';
+import { ServiceInvokeOptions } from './invoke-permissions';
+import { InvalidPropertyError } from './private/errors';
+import { validateFunctionProps } from './private/function-validation';
+import { acknowledgeNagFindings } from './private/nag';
+import { checkPattern } from './private/validation';
+import { ShellRuntime } from './shell-runtime';
+
+/**
+ * Properties of a `CustomRuntimeFunction`.
+ *
+ * Everything `lambda.Function` accepts passes through, with safer defaults. The asynchronous
+ * invocation settings (`retryAttempts`, `maxEventAge`, `onSuccess`, `onFailure`) apply to the alias,
+ * where callers invoke the function, not to `$LATEST`.
+ */
+export interface CustomRuntimeFunctionProps extends lambda.FunctionOptions {
+  /**
+   * The function's code: for the shell runtime, a directory holding `file.sh`.
+   */
+  readonly code: lambda.Code;
+
+  /**
+   * The handler, as `file.function`: the shell runtime sources `file.sh` from the code's root once
+   * and calls the shell function `function` for each event.
+   *
+   * `file` may contain letters, digits, `_`, `-` and `/`; `function` is a shell identifier. At most 128 characters.
+   */
+  readonly handler: string;
+
+  /**
+   * The Lambda runtime: `provided.al2023` or `provided.al2`. Any other runtime is refused.
+   *
+   * @default Runtime.PROVIDED_AL2023
+   */
+  readonly runtime?: lambda.Runtime;
+
+  /**
+   * The layer that provides the runtime's `bootstrap`.
+   *
+   * @default - the built-in shell runtime (`ShellRuntime.layer`), one layer per stack and architecture
+   */
+  readonly runtimeLayer?: lambda.ILayerVersion;
+
+  /**
+   * The name of the alias that points at the newest published version. Callers, event sources and
+   * permissions go to this alias.
+   *
+   * 1 to 128 letters, digits, `-` or `_`; not a number and not `$LATEST` (the Invoke API would read those as versions).
+   *
+   * @default 'live'
+   */
+  readonly aliasName?: string;
+
+  /**
+   * Any string: change it to publish a new version when something the version cannot see has changed,
+   * for example code referenced through a token (an S3 object key from another stack).
+   *
+   * @default - versions follow the code, the configuration and the layers only
+   */
+  readonly versionTrigger?: string;
+
+  /**
+   * A customer managed KMS key for the dead-letter queue this construct creates.
+   * The function's role gets `kms:GenerateDataKey` and `kms:Decrypt` on it.
+   *
+   * @default - the queue is encrypted with SQS-managed keys (SSE-SQS)
+   */
+  readonly deadLetterQueueEncryptionKey?: kms.IKey;
+
+  /**
+   * Provisioned concurrency on the alias.
+   *
+   * Must not exceed `reservedConcurrentExecutions` when both are set.
+   *
+   * @default - no provisioned concurrency
+   */
+  readonly provisionedConcurrentExecutions?: number;
+}
+
+/**
+ * A production-ready Lambda function on a custom runtime (`provided.al2023` by default).
+ *
+ * Out of the box it has: the built-in shell runtime as a layer; a new published version on every
+ * change of code, configuration or runtime layer, behind an alias (`live`) that callers use;
+ * an encrypted, TLS-only dead-letter queue; asynchronous invocation settings on the alias;
+ * X-Ray active tracing; a log group with one month of retention; and a role with no AWS managed
+ * policies whose log permissions are scoped to that log group.
+ */
+export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
+  /** The underlying function (`$LATEST`). Prefer `alias` for anything that invokes it. */
+  public readonly function: lambda.Function;
+
+  /** The version published for the current code and configuration. */
+  public readonly version: lambda.IVersion;
+
+  /** The alias callers invoke; it points at `version`. */
+  public readonly alias: lambda.Alias;
+
+  /** The function's execution role. */
+  public readonly role: iam.IRole;
+
+  /** The principal to grant permissions to, the execution role. */
+  public readonly grantPrincipal: iam.IPrincipal;
+
+  /** The log group the function writes to. */
+  public readonly logGroup: logs.ILogGroup;
+
+  /** The layer that provides the runtime. */
+  public readonly runtimeLayer: lambda.ILayerVersion;
+
+  /**
+   * The dead-letter queue, when one is used.
+   *
+   * @default - none when `deadLetterQueueEnabled` is false or a topic is used
+   */
+  public readonly deadLetterQueue?: sqs.IQueue;
+
+  /**
+   * The dead-letter topic, when one is given.
+   *
+   * @default - none
+   */
+  public readonly deadLetterTopic?: sns.ITopic;
+
+  constructor(scope: Construct, id: string, props: CustomRuntimeFunctionProps) {
+    super(scope, id);
+    // A new version whenever the runtime layer or a version-locked property changes, whatever the app's flags.
+    this.node.setContext(cxapi.LAMBDA_RECOGNIZE_VERSION_PROPS, true);
+    this.node.setContext(cxapi.LAMBDA_RECOGNIZE_LAYER_VERSION, true);
+
+    const runtime = props.runtime ?? lambda.Runtime.PROVIDED_AL2023;
+    validateFunctionProps(this, props, runtime);
+    const aliasName = props.aliasName ?? 'live';
+
+    this.runtimeLayer = props.runtimeLayer ?? ShellRuntime.layer(this, props.architecture ?? lambda.Architecture.X86_64);
+    this.logGroup = props.logGroup ? logs.LogGroup.fromLogGroupArn(this, 'ImportedLogGroup', props.logGroup.logGroupRef.logGroupArn) : new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.role = props.role ?? new iam.Role(this, 'ServiceRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${this.node.path}`,
+    });
+    this.grantPrincipal = this.role;
+    this.logGroup.grant(this.role, 'logs:CreateLogStream', 'logs:PutLogEvents');
+
+    const deadLetter = this.buildDeadLetter(props);
+    this.deadLetterQueue = deadLetter.queue;
+    this.deadLetterTopic = deadLetter.topic;
+
+    const {
+      logRetention, logRemovalPolicy, logGroup, events, retryAttempts, maxEventAge, onSuccess, onFailure,
+      deadLetterQueue, deadLetterQueueEnabled, deadLetterTopic, currentVersionOptions, layers, ...passThrough
+    } = props;
+    this.function = new lambda.Function(this, 'Function', {
+      ...passThrough,
+      runtime,
+      role: this.role,
+      layers: [this.runtimeLayer, ...layers ?? []],
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(30),
+      logGroup: this.logGroup,
+      deadLetterQueue: deadLetter.queue,
+      deadLetterTopic: deadLetter.topic,
+      currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN, ...currentVersionOptions },
+    });
+    if (props.versionTrigger !== undefined) {
+      this.function.invalidateVersionBasedOn(props.versionTrigger);
+    }
+    this.configureTracing(props.tracing ?? lambda.Tracing.ACTIVE);
+    this.grantVpcNetworkInterfaces(props);
+    this.acknowledgeKeyGrantFindings();
+
+    this.version = this.function.currentVersion;
+    this.alias = new lambda.Alias(this, 'Alias', {
+      aliasName,
+      version: this.version,
+      retryAttempts,
+      maxEventAge,
+      onSuccess,
+      onFailure,
+      provisionedConcurrentExecutions: props.provisionedConcurrentExecutions,
+    });
+    for (const source of events ?? []) {
+      this.alias.addEventSource(source);
+    }
+  }
+
+  /**
+   * The ARN callers invoke: the alias ARN.
+   */
+  public get functionArn(): string {
+    return this.alias.functionArn;
+  }
+
+  /**
+   * Lets an IAM principal invoke the alias (`lambda:InvokeFunction` on the alias ARN only).
+   */
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    return this.alias.grantInvoke(grantee);
+  }
+
+  /**
+   * Lets an AWS service invoke the alias on behalf of one source resource or account.
+   *
+   * Refused without `sourceArn` or `sourceAccount` (confused-deputy protection).
+   *
+   * @param id a construct ID for the permission, unique within this function
+   */
+  public allowInvokeByService(id: string, options: ServiceInvokeOptions): void {
+    checkPattern(this, 'servicePrincipal', options.servicePrincipal, /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/, 'must be an AWS service principal such as "events.amazonaws.com"');
+    if (options.sourceArn === undefined && options.sourceAccount === undefined) {
+      throw new InvalidPropertyError(this, `allowInvokeByService: ${options.servicePrincipal} needs sourceArn or sourceAccount, got neither (without them any account's resources could make the service invoke this function)`);
+    }
+    checkAccountId(this, 'sourceAccount', options.sourceAccount);
+    this.alias.addPermission(id, {
+      principal: new iam.ServicePrincipal(options.servicePrincipal),
+      action: 'lambda:InvokeFunction',
+      sourceArn: options.sourceArn,
+      sourceAccount: options.sourceAccount,
+    });
+  }
+
+  /**
+   * Lets another AWS account invoke the alias.
+   *
+   * @param id a construct ID for the permission, unique within this function
+   * @param accountId the 12-digit account ID
+   */
+  public allowInvokeByAccount(id: string, accountId: string): void {
+    checkAccountId(this, 'accountId', accountId);
+    this.alias.addPermission(id, {
+      principal: new iam.AccountPrincipal(accountId),
+      action: 'lambda:InvokeFunction',
+    });
+  }
+
+  /**
+   * Lets the principals of one AWS Organization invoke the alias (`principalOrgId` condition).
+   *
+   * @param id a construct ID for the permission, unique within this function
+   * @param organizationId the organization ID, `o-` followed by 10 to 32 lowercase letters or digits
+   */
+  public allowInvokeByOrganization(id: string, organizationId: string): void {
+    checkPattern(this, 'organizationId', organizationId, /^o-[a-z0-9]{10,32}$/, 'must be an AWS Organizations ID (o- followed by 10 to 32 lowercase letters or digits)');
+    this.alias.addPermission(id, {
+      principal: new iam.OrganizationPrincipal(organizationId),
+      action: 'lambda:InvokeFunction',
+    });
+  }
+
+  /**
+   * Adds a function URL to the alias. It requires IAM authentication unless `authType` says otherwise;
+   * `FunctionUrlAuthType.NONE` records an acknowledgeable warning (`cdk-custom-runtime:publicFunctionUrl`).
+   */
+  public addFunctionUrl(options: lambda.FunctionUrlOptions = {}): lambda.FunctionUrl {
+    const authType = options.authType ?? lambda.FunctionUrlAuthType.AWS_IAM;
+    if (authType === lambda.FunctionUrlAuthType.NONE) {
+      Annotations.of(this).addWarningV2('cdk-custom-runtime:publicFunctionUrl',
+        'The function URL has auth type NONE: anyone on the internet can invoke the function. Use AWS_IAM unless the function authenticates callers itself.');
+    }
+    return this.alias.addFunctionUrl({ ...options, authType });
+  }
+
+  /**
+   * Adds an event source to the alias, so that events reach the published version.
+   */
+  public addEventSource(source: lambda.IEventSource): void {
+    this.alias.addEventSource(source);
+  }
+
+  private buildDeadLetter(props: CustomRuntimeFunctionProps): { queue?: sqs.IQueue; topic?: sns.ITopic } {
+    if (props.deadLetterTopic) {
+      if (props.deadLetterQueue || props.deadLetterQueueEnabled !== undefined) {
+        throw new InvalidPropertyError(this, 'deadLetterTopic cannot be combined with deadLetterQueue or deadLetterQueueEnabled; give one dead-letter target');
+      }
+      grantKeyToSend(this.role, props.deadLetterTopic.masterKey);
+      return { topic: props.deadLetterTopic };
+    }
+    if (props.deadLetterQueueEnabled === false) {
+      if (props.deadLetterQueue) {
+        throw new InvalidPropertyError(this, 'deadLetterQueue is set but deadLetterQueueEnabled is false; remove one of them');
+      }
+      Annotations.of(this).addWarningV2('cdk-custom-runtime:noDeadLetterQueue',
+        'The dead-letter queue is turned off: asynchronous events that fail every retry are lost.');
+      return {};
+    }
+    const queue = props.deadLetterQueue ?? this.createDeadLetterQueue(props.deadLetterQueueEncryptionKey);
+    grantKeyToSend(this.role, queue.encryptionMasterKey);
+    return { queue };
+  }
+
+  private createDeadLetterQueue(encryptionKey?: kms.IKey): sqs.Queue {
+    const queue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: encryptionKey ? sqs.QueueEncryption.KMS : sqs.QueueEncryption.SQS_MANAGED,
+      encryptionMasterKey: encryptionKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const reason = 'This queue is itself the dead-letter queue of the function; a dead-letter queue or redrive policy for it would only move the problem.';
+    acknowledgeNagFindings(queue, [{ id: 'AwsSolutions-SQS3', reason }, { id: 'Serverless-SQSRedrivePolicy', reason }]);
+    return queue;
+  }
+
+  /**
+   * X-Ray tracing, with its permissions in a policy of their own that the function depends on
+   * (so the first invocation cannot race the policy) and whose `Resource: *` is acknowledged there alone.
+   */
+  private configureTracing(tracing: lambda.Tracing): void {
+    if (tracing === lambda.Tracing.DISABLED) { return; }
+    (this.function.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: tracing };
+    this.addUnscopablePolicy('TracingPolicy', ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+      'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions; AWS documents "*" as their only resource.');
+  }
+
+  /**
+   * With a VPC, Lambda manages network interfaces through the execution role. aws-cdk-lib attaches the AWS managed
+   * policy AWSLambdaVPCAccessExecutionRole only to roles it creates; ours gets the same actions inline.
+   * A role the user brings is theirs to equip.
+   */
+  private grantVpcNetworkInterfaces(props: CustomRuntimeFunctionProps): void {
+    if (!props.vpc || props.role) { return; }
+    this.addUnscopablePolicy('VpcAccessPolicy', [
+      'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets',
+      'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',
+    ], 'The EC2 network-interface actions Lambda needs to attach a function to a VPC support no resource-level permissions.');
+  }
+
+  /**
+   * aws-cdk-lib's queue and topic grants (dead-letter queues, destinations) give the role the KMS data-key
+   * actions `kms:GenerateDataKey*` and `kms:ReEncrypt*` on that queue's or topic's key alone.
+   */
+  private acknowledgeKeyGrantFindings(): void {
+    const policy = this.role.node.tryFindChild('DefaultPolicy');
+    if (!(this.role instanceof iam.Role) || !policy) { return; }
+    acknowledgeNagFindings(policy, [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'The KMS data-key action families that aws-cdk-lib grants for sending to an encrypted queue or topic; the resource is that queue\'s or topic\'s key alone.',
+      appliesTo: ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*'],
+    }]);
+  }
+
+  private addUnscopablePolicy(id: string, actions: string[], reason: string): void {
+    const policy = new iam.Policy(this, id, {
+      statements: [new iam.PolicyStatement({ actions, resources: ['*'] })],
+    });
+    this.role.attachInlinePolicy(policy);
+    this.function.node.addDependency(policy);
+    acknowledgeNagFindings(policy, [{ id: 'AwsSolutions-IAM5', reason, appliesTo: ['Resource::*'] }]);
+  }
+}
+
+function checkAccountId(scope: Construct, property: string, accountId: string | undefined): void {
+  checkPattern(scope, property, accountId, /^\d{12}$/, 'must be a 12-digit AWS account ID');
+}
+
+/** SQS and SNS need the sender to use the queue's or topic's customer managed key. */
+function grantKeyToSend(role: iam.IRole, key: kms.IKey | undefined): void {
+  key?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+}

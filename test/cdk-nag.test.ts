@@ -1,0 +1,62 @@
+import { App, CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { CustomRuntimeFunction } from '../src';
+import { nagFindings } from './nag';
+import { echoCode } from './util';
+
+function newApp(): { app: App; stack: Stack } {
+  const app = new App();
+  const stack = new Stack(app, 'NagStack', { env: { account: '123456789012', region: 'us-east-1' } });
+  return { app, stack };
+}
+
+describe('cdk-nag AwsSolutions and Serverless packs', () => {
+  test('the default function has no unacknowledged finding', () => {
+    const { app, stack } = newApp();
+    new CustomRuntimeFunction(stack, 'Fn', { code: echoCode(), handler: 'function.handler' });
+    expect(nagFindings(app, stack)).toEqual([]);
+  });
+
+  test('a fully configured function has no unacknowledged finding', () => {
+    const { app, stack } = newApp();
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    const failures = new sqs.Queue(stack, 'Failures', { enforceSSL: true, encryptionMasterKey: key });
+    const fn = new CustomRuntimeFunction(stack, 'Fn', {
+      code: echoCode(),
+      handler: 'function.handler',
+      aliasName: 'prod',
+      memorySize: 512,
+      timeout: Duration.seconds(60),
+      environment: { STAGE: 'prod' },
+      environmentEncryption: key,
+      deadLetterQueueEncryptionKey: key,
+      retryAttempts: 1,
+      maxEventAge: Duration.hours(1),
+      onFailure: new destinations.SqsDestination(failures),
+      reservedConcurrentExecutions: 20,
+      provisionedConcurrentExecutions: 2,
+      architecture: lambda.Architecture.ARM_64,
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    });
+    fn.allowInvokeByService('Events', { servicePrincipal: 'events.amazonaws.com', sourceArn: 'arn:aws:events:us-east-1:123456789012:rule/nightly' });
+    fn.allowInvokeByAccount('Partner', '111122223333');
+    fn.addFunctionUrl();
+    const findings = nagFindings(app, stack).filter(f => !f.includes('/NagStack/Vpc/') && !f.includes('/NagStack/Failures'));
+    expect(findings).toEqual([]);
+  });
+
+  test('removing one of our acknowledgements makes the finding reappear (the test can fail)', () => {
+    const { app, stack } = newApp();
+    const fn = new CustomRuntimeFunction(stack, 'Fn', { code: echoCode(), handler: 'function.handler' });
+    const tracingPolicy = fn.node.findChild('TracingPolicy').node.defaultChild as CfnResource;
+    tracingPolicy.addMetadata('cdk_nag', { rules_to_suppress: [] });
+    const findings = nagFindings(app, stack);
+    expect(findings).toEqual([expect.stringMatching(/^\/NagStack\/Fn\/TracingPolicy\/Resource: AwsSolutions-IAM5\[Resource::\*\]/)]);
+  });
+});

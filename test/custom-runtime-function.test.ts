@@ -1,0 +1,192 @@
+import { Duration } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { CustomRuntimeFunction, ShellRuntime } from '../src';
+import { echoCode, newStack, resourcesOfType, snapshotOf } from './util';
+
+describe('CustomRuntimeFunction with nothing but code and handler', () => {
+  // GIVEN
+  const stack = newStack();
+  // WHEN
+  const fn = new CustomRuntimeFunction(stack, 'Echo', { code: echoCode(), handler: 'function.handler' });
+  const template = Template.fromStack(stack);
+
+  test('matches the snapshot', () => {
+    expect(snapshotOf(stack)).toMatchSnapshot();
+  });
+
+  test('runs on provided.al2023 with the shell runtime layer, explicit memory and timeout', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'provided.al2023',
+      Handler: 'function.handler',
+      MemorySize: 256,
+      Timeout: 30,
+      Layers: [{ Ref: Match.stringLikeRegexp('^CdkCustomRuntimeShellRuntimex8664') }],
+      TracingConfig: { Mode: 'Active' },
+      DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EchoDeadLetterQueue'), 'Arn'] } },
+      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^EchoLogGroup') } },
+    });
+    expect(fn.runtimeLayer).toBe(ShellRuntime.layer(stack));
+  });
+
+  test('publishes a retained version and points the alias "live" at it', () => {
+    const versions = resourcesOfType(stack, 'AWS::Lambda::Version');
+    expect(versions).toHaveLength(1);
+    expect(versions[0][1]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    template.hasResourceProperties('AWS::Lambda::Alias', {
+      Name: 'live',
+      FunctionVersion: { 'Fn::GetAtt': [versions[0][0], 'Version'] },
+    });
+    expect(fn.alias.aliasName).toBe('live');
+  });
+
+  test('creates an SSE-encrypted, TLS-only dead-letter queue with 14-day retention', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: [Match.objectLike({
+          Effect: 'Deny',
+          Action: 'sqs:*',
+          Principal: { AWS: '*' },
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        })],
+      },
+    });
+    expect(fn.deadLetterQueue).toBeDefined();
+  });
+
+  test('creates a log group with one month of retention, retained on delete', () => {
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { RetentionInDays: 30 },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('the role has no managed policies, and its log permissions are scoped to the log group', () => {
+    const roles = resourcesOfType(stack, 'AWS::IAM::Role');
+    expect(roles).toHaveLength(1);
+    expect(roles[0][1].Properties.ManagedPolicyArns).toBeUndefined();
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EchoLogGroup'), 'Arn'] },
+        }]),
+      },
+    });
+  });
+
+  test('X-Ray permissions live in their own policy, which the function depends on', () => {
+    const tracing = resourcesOfType(stack, 'AWS::IAM::Policy').find(([id]) => id.startsWith('EchoTracingPolicy'));
+    expect(tracing).toBeDefined();
+    expect(tracing![1].Properties.PolicyDocument.Statement).toEqual([{
+      Effect: 'Allow',
+      Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+      Resource: '*',
+    }]);
+    const [, fnResource] = resourcesOfType(stack, 'AWS::Lambda::Function')[0];
+    expect(fnResource.DependsOn).toEqual(expect.arrayContaining([tracing![0]]));
+  });
+
+  test('the function depends on its role policy (no race on the first deploy)', () => {
+    const [policyId] = resourcesOfType(stack, 'AWS::IAM::Policy').find(([id]) => id.startsWith('EchoServiceRoleDefaultPolicy'))!;
+    const [, fnResource] = resourcesOfType(stack, 'AWS::Lambda::Function')[0];
+    expect(fnResource.DependsOn).toEqual(expect.arrayContaining([policyId]));
+  });
+
+  test('the function gets the dead-letter permission on its queue only', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Effect: 'Allow',
+          Action: 'sqs:SendMessage',
+          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EchoDeadLetterQueue'), 'Arn'] },
+        }]),
+      },
+    });
+  });
+
+  test('the shell runtime layer serves both custom runtimes and is retained', () => {
+    template.hasResource('AWS::Lambda::LayerVersion', {
+      Properties: {
+        CompatibleRuntimes: ['provided.al2023', 'provided.al2'],
+        CompatibleArchitectures: ['x86_64'],
+        LicenseInfo: 'Apache-2.0',
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+});
+
+describe('CustomRuntimeFunction options', () => {
+  test('provided.al2 is accepted', () => {
+    const stack = newStack();
+    new CustomRuntimeFunction(stack, 'Fn', { code: echoCode(), handler: 'function.handler', runtime: lambda.Runtime.PROVIDED_AL2 });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Runtime: 'provided.al2' });
+  });
+
+  test('one shell runtime layer per stack and architecture, however many functions', () => {
+    const stack = newStack();
+    for (let i = 0; i < 3; i++) {
+      new CustomRuntimeFunction(stack, `X${i}`, { code: echoCode(), handler: 'function.handler' });
+      new CustomRuntimeFunction(stack, `A${i}`, { code: echoCode(), handler: 'function.handler', architecture: lambda.Architecture.ARM_64 });
+    }
+    const layers = resourcesOfType(stack, 'AWS::Lambda::LayerVersion').map(([, r]) => r.Properties.CompatibleArchitectures);
+    expect(layers).toEqual(expect.arrayContaining([['x86_64'], ['arm64']]));
+    expect(layers).toHaveLength(2);
+  });
+
+  test('tracing can be PassThrough or disabled', () => {
+    const stack = newStack();
+    new CustomRuntimeFunction(stack, 'Pass', { code: echoCode(), handler: 'function.handler', tracing: lambda.Tracing.PASS_THROUGH });
+    new CustomRuntimeFunction(stack, 'Off', { code: echoCode(), handler: 'function.handler', tracing: lambda.Tracing.DISABLED });
+    const fns = Object.fromEntries(resourcesOfType(stack, 'AWS::Lambda::Function').map(([id, r]) => [id.slice(0, 4), r.Properties.TracingConfig]));
+    expect(fns.Pass).toEqual({ Mode: 'PassThrough' });
+    expect(fns.OffF).toBeUndefined();
+    expect(resourcesOfType(stack, 'AWS::IAM::Policy').filter(([id]) => id.startsWith('OffTracingPolicy'))).toHaveLength(0);
+  });
+
+  test('custom alias name, memory, timeout, log retention and environment pass through', () => {
+    const stack = newStack();
+    new CustomRuntimeFunction(stack, 'Fn', {
+      code: echoCode(),
+      handler: 'function.handler',
+      aliasName: 'prod',
+      memorySize: 1024,
+      timeout: Duration.minutes(2),
+      logRetention: logs.RetentionDays.ONE_WEEK,
+      environment: { STAGE: 'prod' },
+      description: 'echo',
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      MemorySize: 1024, Timeout: 120, Environment: { Variables: { STAGE: 'prod' } }, Description: 'echo',
+    });
+    template.hasResourceProperties('AWS::Lambda::Alias', { Name: 'prod' });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+    // logRetention never goes through aws-cdk-lib's LogRetention custom resource (a second function with a managed policy)
+    template.resourceCountIs('Custom::LogRetention', 0);
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+  });
+
+  test('a user role is used as is, with log permissions added', () => {
+    const stack = newStack();
+    const role = new iam.Role(stack, 'MyRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const fn = new CustomRuntimeFunction(stack, 'Fn', { code: echoCode(), handler: 'function.handler', role });
+    expect(fn.role).toBe(role);
+    Template.fromStack(stack).resourceCountIs('AWS::IAM::Role', 1);
+  });
+
+  test('grants to the construct go to its role', () => {
+    const stack = newStack();
+    const fn = new CustomRuntimeFunction(stack, 'Fn', { code: echoCode(), handler: 'function.handler' });
+    expect(fn.grantPrincipal).toBe(fn.role);
+  });
+});
