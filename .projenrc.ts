@@ -62,7 +62,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     moduleName: 'github.com/cdk-custom-runtime/cdk-custom-runtime-go',
   },
 
-  gitignore: ['cdk.out', '/examples/cdk.out', '/.local-runner/', '/bench/.work/', 'test/**/cdk.out', '.tmp/'],
+  gitignore: ['cdk.out', '/examples/cdk.out', '/.local-runner/', '/bench/.work/', '.tmp/', '.jsii.tabl.json', '/test/*.snapshot/asset.*'],
   npmignoreEnabled: true,
 });
 
@@ -77,9 +77,8 @@ project.npmignore?.addPatterns('!/runtime/', '/runtime/**/*.md', '/examples/', '
 // Tasks
 // ---------------------------------------------------------------------------
 const shellcheck = project.addTask('shellcheck', {
-  description: 'Lint the shell runtime with shellcheck (Debian package `shellcheck`).',
-  steps: [{ exec: 'command -v shellcheck >/dev/null || { echo "shellcheck not found: apt-get install -y shellcheck" >&2; exit 1; }' },
-    { exec: 'shellcheck --shell=bash --severity=style runtime/shell/bootstrap runtime/shell/*.sh test/fixtures/**/*.sh' }],
+  description: 'Lint the shell runtime, handlers and scripts with shellcheck (Debian package `shellcheck`).',
+  exec: 'bash scripts/shellcheck.sh',
 });
 
 const bindings = project.addTask('bindings', {

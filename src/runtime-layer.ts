@@ -70,6 +70,10 @@ export class RuntimeLayer extends lambda.LayerVersion {
    * Import an existing runtime layer version by its ARN.
    *
    * A resolved ARN is checked for the `arn:<partition>:lambda:<region>:<account>:layer:<name>:<version>` shape.
+   *
+   * @param scope the scope of the imported layer
+   * @param id the construct ID of the imported layer
+   * @param layerVersionArn the layer version's ARN, including its version number
    */
   public static fromRuntimeLayerArn(scope: Construct, id: string, layerVersionArn: string): lambda.ILayerVersion {
     checkPattern(`${scope.node.path}/${id}`, 'layerVersionArn', layerVersionArn,
@@ -132,6 +136,9 @@ export class RuntimeLayer extends lambda.LayerVersion {
   /**
    * Adds a `AWS::Lambda::LayerVersionPermission`. The permission gets the layer's removal policy,
    * so a retained layer version stays shared after the layer is updated.
+   *
+   * @param id the construct ID of the permission
+   * @param permission who may use the layer; sharing with every account goes through `grantPublicUsage()`
    */
   public addPermission(id: string, permission: lambda.LayerVersionPermission): void {
     if (permission.accountId === '*' && !permission.organizationId && id !== 'Public') {

@@ -22,6 +22,7 @@ export class ShellRuntime {
    *
    * However many functions use it, a stack holds one layer per architecture.
    *
+   * @param scope any construct of the stack that gets the layer
    * @param architecture the architecture the layer is marked compatible with
    * @default Architecture.X86_64
    */

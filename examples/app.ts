@@ -1,0 +1,54 @@
+import * as path from 'path';
+import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { CustomRuntimeFunction } from '../src';
+
+/**
+ * The example: a bash "greeter" function on the built-in shell runtime, with everything a
+ * production function needs, and the callers it lets in.
+ */
+export class GreeterStack extends Stack {
+  public readonly greeter: CustomRuntimeFunction;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    this.greeter = new CustomRuntimeFunction(this, 'Greeter', {
+      code: lambda.Code.fromAsset(path.join(__dirname, 'greeter')),
+      handler: 'greeter.greet',
+      environment: { GREETING: 'Hello' },
+      timeout: Duration.seconds(10),
+      retryAttempts: 1,
+      maxEventAge: Duration.hours(1),
+      reservedConcurrentExecutions: 10,
+    });
+
+    // An IAM role of this account may call the alias.
+    const caller = new iam.Role(this, 'CallerRole', { assumedBy: new iam.AccountRootPrincipal() });
+    this.greeter.grantInvoke(caller);
+
+    // A nightly EventBridge rule invokes the alias, scoped to that rule (confused-deputy protection).
+    const nightly = new events.Rule(this, 'Nightly', { schedule: events.Schedule.cron({ hour: '3', minute: '0' }) });
+    nightly.addTarget(new targets.LambdaFunction(this.greeter.alias, {
+      event: events.RuleTargetInput.fromObject({ name: 'night shift' }),
+    }));
+
+    // A function URL that requires IAM (SigV4) authentication.
+    this.greeter.addFunctionUrl();
+  }
+}
+
+/** Builds the example app; `outdir` defaults to the CDK's own choice (cdk.out). */
+export function createExampleApp(outdir?: string): { app: App; stack: GreeterStack } {
+  const app = new App({ outdir });
+  const stack = new GreeterStack(app, 'GreeterExample', { env: { account: '123456789012', region: 'us-east-1' } });
+  return { app, stack };
+}
+
+if (require.main === module) {
+  createExampleApp().app.synth();
+}

@@ -1,0 +1,22 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { createExampleApp } from '../examples/app';
+import { nagFindings } from './nag';
+import { snapshotOf } from './util';
+
+describe('examples/ app', () => {
+  test('synthesizes the greeter with its callers, and matches the snapshot', () => {
+    const { stack } = createExampleApp();
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    template.resourceCountIs('AWS::Lambda::LayerVersion', 1);
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'greeter.greet', Runtime: 'provided.al2023' });
+    template.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'events.amazonaws.com' });
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM', Qualifier: 'live' });
+    expect(snapshotOf(stack)).toMatchSnapshot();
+  });
+
+  test('passes cdk-nag\'s AwsSolutions and Serverless packs', () => {
+    const { app, stack } = createExampleApp();
+    expect(nagFindings(app, stack)).toEqual([]);
+  });
+});
