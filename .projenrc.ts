@@ -2,9 +2,10 @@ import { awscdk, javascript, DependencyType } from 'projen';
 
 /**
  * Lowest aws-cdk-lib this library supports (the peer range starts here).
- * Every aws-cdk-lib API the library calls exists in this version; see README "Compatibility".
+ * Every aws-cdk-lib API the library calls exists in this version (2.182.0 added `ITopic.masterKey`, which the
+ * dead-letter topic's KMS grant needs); `test:min-cdk` type-checks and tests against it. See README "Compatibility".
  */
-const MIN_CDK_VERSION = '2.177.0';
+const MIN_CDK_VERSION = '2.182.0';
 /** The aws-cdk-lib we build and test with (integ-runner 2.197.10 reads its cloud assembly schema). */
 const DEV_CDK_VERSION = '2.257.0';
 
@@ -111,6 +112,11 @@ project.addTask('bench', {
   steps: [{ spawn: 'compile' }, { exec: 'ts-node --project tsconfig.dev.json bench/run.ts' }],
 });
 
+const minCdk = project.addTask('test:min-cdk', {
+  description: 'Type-check and run the construct tests against the lowest aws-cdk-lib of the peer range.',
+  exec: 'node scripts/test-min-cdk.js',
+});
+
 project.addTask('test:all', {
   description: 'The whole test suite, as CI runs it (no packaging of other languages).',
   steps: [
@@ -119,6 +125,7 @@ project.addTask('test:all', {
     { spawn: 'docgen' },
     { spawn: shellcheck.name },
     { spawn: 'test' },
+    { spawn: minCdk.name },
     { spawn: rosetta.name },
     { spawn: bindings.name },
     { spawn: integ.name },

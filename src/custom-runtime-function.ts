@@ -8,6 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { ServiceInvokeOptions } from './invoke-permissions';
+import { logGroupArnOf, logRemovalPolicyOf } from './private/cdk-compat';
 import { InvalidPropertyError } from './private/errors';
 import { validateFunctionProps } from './private/function-validation';
 import { acknowledgeNagFindings } from './private/nag';
@@ -141,9 +142,9 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
     const aliasName = props.aliasName ?? 'live';
 
     this.runtimeLayer = props.runtimeLayer ?? ShellRuntime.layer(this, props.architecture ?? lambda.Architecture.X86_64);
-    this.logGroup = props.logGroup ? logs.LogGroup.fromLogGroupArn(this, 'ImportedLogGroup', props.logGroup.logGroupRef.logGroupArn) : new logs.LogGroup(this, 'LogGroup', {
+    this.logGroup = props.logGroup ? logs.LogGroup.fromLogGroupArn(this, 'ImportedLogGroup', logGroupArnOf(props.logGroup)) : new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: logRemovalPolicyOf(props) ?? RemovalPolicy.RETAIN,
     });
     this.role = props.role ?? new iam.Role(this, 'ServiceRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -159,7 +160,7 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
     const {
       logRetention, logRemovalPolicy, logGroup, events, retryAttempts, maxEventAge, onSuccess, onFailure,
       deadLetterQueue, deadLetterQueueEnabled, deadLetterTopic, currentVersionOptions, layers, ...passThrough
-    } = props;
+    } = props as CustomRuntimeFunctionProps & { logRemovalPolicy?: RemovalPolicy };
     this.function = new lambda.Function(this, 'Function', {
       ...passThrough,
       runtime,
