@@ -1,0 +1,461 @@
+/**
+ * The local runner: Lambda's Invoke API over the functions of a cloud assembly,
+ * answered by runtime processes on this machine.
+ *
+ * One warm execution environment per function version (an alias runs in the
+ * environment of its version), started on first use and reused; invocations of
+ * one environment run one at a time, in order. `Event` invocations are queued
+ * and retried per the function's asynchronous invocation settings, then go to a
+ * local dead-letter queue file.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  AssetLocation, AssetOrError, CloudAssembly, CloudAssemblyOptions, describe, FunctionInfo, ResolvedTarget,
+} from './cloud-assembly';
+import { buildEnvironment } from './environment';
+import { InvokeError, LocalRunnerError } from './errors';
+import { InstanceResult, MAX_SYNC_PAYLOAD_BYTES, RuntimeInstance } from './runtime-instance';
+import { Stager } from './staging';
+
+/** Lambda's limit for an `Event` (asynchronous) invocation's payload: 1 MB. */
+export const MAX_ASYNC_PAYLOAD_BYTES = 1024 * 1024;
+/** `X-Amz-Client-Context` is at most 3583 bytes (base64). */
+const MAX_CLIENT_CONTEXT_BYTES = 3583;
+/** LogResult holds the last 4 KB of the invocation's log. */
+const LOG_TAIL_BYTES = 4096;
+/** A DLQ message attribute `ErrorMessage` holds the first 1 KB of the error message. */
+const DLQ_ERROR_MESSAGE_BYTES = 1024;
+
+const INVOCATION_TYPES = ['RequestResponse', 'Event', 'DryRun'] as const;
+const LOG_TYPES = ['None', 'Tail'] as const;
+
+export type InvocationType = typeof INVOCATION_TYPES[number];
+export type LogType = typeof LOG_TYPES[number];
+
+export interface LocalRunnerOptions extends CloudAssemblyOptions {
+  /**
+   * Where `Event` invocations that failed every attempt are written, one JSON Lines file per function.
+   * @default - `<parent of the cloud assembly>/.local-runner/dlq`
+   */
+  readonly dlqDir?: string;
+  /**
+   * Delay before each retry of a failed `Event` invocation: the first entry before the second attempt,
+   * the second before the third. Lambda waits about 1 and 2 minutes.
+   * @default [0, 0]
+   */
+  readonly asyncRetryDelaysMs?: readonly number[];
+  /** Variables set over the function's own (e.g. for values that are only known after deployment). */
+  readonly environment?: Record<string, string>;
+  /** Receives the runtimes' output and the START / END / REPORT lines, as they come. @default - discarded */
+  readonly onLog?: (text: string) => void;
+  /** Receives warnings (each one once), e.g. an environment variable that cannot be resolved. @default - written to stderr */
+  readonly onWarning?: (message: string) => void;
+  /** Parent of the temporary directory the code and layers are staged in. @default - the OS temp dir */
+  readonly tmpDir?: string;
+  /** Init phase limit. @default 10000 */
+  readonly initTimeoutMs?: number;
+  /** The clock the maximum event age is measured with (epoch ms). @default Date.now */
+  readonly clock?: () => number;
+}
+
+export interface InvokeRequest {
+  /** Logical ID, construct path, FunctionName or ARN; optional when the assembly holds one function. */
+  readonly functionName?: string;
+  /** `$LATEST`, a version number or an alias name. */
+  readonly qualifier?: string;
+  /** @default RequestResponse */
+  readonly invocationType?: string;
+  /** @default None */
+  readonly logType?: string;
+  /** The event (JSON). @default '{}' */
+  readonly payload?: Buffer | string;
+  /** Base64-encoded JSON object, passed to the runtime for synchronous invocations. */
+  readonly clientContext?: string;
+}
+
+export interface InvokeResponse {
+  /** 200, 202 or 204 for RequestResponse, Event or DryRun. */
+  readonly statusCode: number;
+  readonly requestId: string;
+  /** `X-Amz-Executed-Version`, for RequestResponse. */
+  readonly executedVersion?: string;
+  /** `X-Amz-Function-Error`: `Unhandled` when the function failed. */
+  readonly functionError?: string;
+  /** `X-Amz-Log-Result`: base64 of the last 4 KB of the log, with LogType Tail. */
+  readonly logResult?: string;
+  /** The function's response or error object; empty for Event and DryRun. */
+  readonly payload: Buffer;
+}
+
+/** A line of a local dead-letter queue file. */
+export interface DeadLetter {
+  readonly timestamp: string;
+  readonly functionName: string;
+  readonly qualifier: string;
+  /** `RetriesExhausted` or `EventAgeExceeded`. */
+  readonly condition: string;
+  readonly approximateInvokeCount: number;
+  /** The event, exactly as it was sent. */
+  readonly body: string;
+  /** Lambda's DLQ message attributes. */
+  readonly RequestID: string;
+  readonly ErrorCode?: number;
+  readonly ErrorMessage?: string;
+}
+
+interface Slot {
+  instance?: RuntimeInstance;
+  chain: Promise<void>;
+}
+
+const liveRunners = new Set<LocalRunner>();
+let exitHookInstalled = false;
+
+export class LocalRunner {
+  /** Reads the cloud assembly; nothing runs until the first invocation. */
+  public static open(assemblyDir: string, options: LocalRunnerOptions = {}): LocalRunner {
+    return new LocalRunner(CloudAssembly.load(assemblyDir, options), options);
+  }
+
+  public readonly assembly: CloudAssembly;
+  /** Directory of the local dead-letter queue files. */
+  public readonly dlqDir: string;
+  private readonly options: LocalRunnerOptions;
+  private readonly slots = new Map<string, Slot>();
+  private readonly asyncTasks = new Set<Promise<void>>();
+  private readonly warned = new Set<string>();
+  private stager?: Stager;
+  private starts = 0;
+  private closed = false;
+
+  private constructor(assembly: CloudAssembly, options: LocalRunnerOptions) {
+    this.assembly = assembly;
+    this.options = options;
+    this.dlqDir = path.resolve(options.dlqDir ?? path.join(path.dirname(assembly.directory), '.local-runner', 'dlq'));
+    liveRunners.add(this);
+    installExitHook();
+  }
+
+  /** How many runtime processes were started (cold starts). */
+  public get runtimeStarts(): number {
+    return this.starts;
+  }
+
+  /** The Invoke API. Rejects with an `InvokeError` when Lambda would answer with an error status. */
+  public async invoke(request: InvokeRequest): Promise<InvokeResponse> {
+    if (this.closed) {
+      throw new InvokeError('ServiceException', 'The local runner is closed');
+    }
+    const invocationType = oneOf(request.invocationType ?? 'RequestResponse', INVOCATION_TYPES, 'invocationType');
+    const logType = oneOf(request.logType ?? 'None', LOG_TYPES, 'logType');
+    const payload = request.payload === undefined ? Buffer.alloc(0)
+      : Buffer.isBuffer(request.payload) ? request.payload : Buffer.from(request.payload, 'utf8');
+    const limit = invocationType === 'Event' ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES;
+    if (payload.length > limit) {
+      throw new InvokeError('RequestTooLargeException',
+        `Request must be smaller than ${limit} bytes for the ${invocationType === 'Event' ? 'InvokeAsync' : 'InvokeFunction'} operation`);
+    }
+    const target = this.assembly.resolve(request.functionName, request.qualifier);
+    const event = payload.length === 0 ? Buffer.from('{}') : payload;
+    validateJson(event);
+    const clientContext = invocationType === 'RequestResponse' ? decodeClientContext(request.clientContext) : undefined;
+    // Fails here (before a 202) when the code or a layer cannot be found locally.
+    this.stage(target.fn);
+    const requestId = randomUUID();
+
+    if (invocationType === 'DryRun') {
+      return { statusCode: 204, requestId, payload: Buffer.alloc(0) };
+    }
+    if (invocationType === 'Event') {
+      this.enqueueEvent(target, event, requestId);
+      return { statusCode: 202, requestId, payload: Buffer.alloc(0) };
+    }
+    const result = await this.execute(target, event, requestId, clientContext);
+    const log = Buffer.from(result.log, 'utf8');
+    return {
+      statusCode: 200,
+      requestId,
+      executedVersion: target.executedVersion,
+      functionError: result.functionError,
+      logResult: logType === 'Tail' ? log.subarray(Math.max(0, log.length - LOG_TAIL_BYTES)).toString('base64') : undefined,
+      payload: result.payload,
+    };
+  }
+
+  /** Resolves once every queued `Event` invocation has succeeded, been dropped or been dead-lettered. */
+  public async waitForAsync(): Promise<void> {
+    while (this.asyncTasks.size > 0) {
+      await Promise.all([...this.asyncTasks]);
+    }
+  }
+
+  /** The local dead-letter queue file of a function (it may not exist yet). */
+  public dlqFile(fn: FunctionInfo): string {
+    const shared = this.assembly.functions.filter((f) => f.logicalId === fn.logicalId).length > 1;
+    const base = shared ? `${fn.stack.artifactId.replace(/[^A-Za-z0-9._-]/g, '.')}.${fn.logicalId}` : fn.logicalId;
+    return path.join(this.dlqDir, `${base}.jsonl`);
+  }
+
+  /** Kills every runtime process and removes the staged directories. Queued `Event` invocations are abandoned. */
+  public async close(): Promise<void> {
+    if (this.closed) {
+      return;
+    }
+    this.closed = true;
+    const instances = [...this.slots.values()].map((slot) => slot.instance).filter((i): i is RuntimeInstance => i !== undefined);
+    this.slots.clear();
+    await Promise.all(instances.map((i) => i.close()));
+    this.stager?.cleanup();
+    liveRunners.delete(this);
+  }
+
+  /** Synchronous cleanup, for process exit. */
+  public killAll(): void {
+    for (const slot of this.slots.values()) {
+      const pid = slot.instance?.pid;
+      if (pid !== undefined) {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      }
+    }
+    this.stager?.cleanup();
+  }
+
+  private stage(fn: FunctionInfo): { taskRoot: string; optDir: string } {
+    const code = assetOf(fn, fn.code);
+    const layers = fn.layers.map((layer) => assetOf(fn, layer.content));
+    if (fn.runtime !== undefined && !fn.runtime.startsWith('provided')) {
+      throw new LocalRunnerError(`Cannot run ${describe(fn)} locally: its runtime ${fn.runtime} is a managed runtime; `
+        + 'the local runner runs custom runtimes (provided.al2023, provided.al2), whose bootstrap comes with the code or a layer');
+    }
+    this.stager ??= new Stager(this.options.tmpDir);
+    return { taskRoot: this.stager.taskRoot(code), optDir: this.stager.optDir(layers) };
+  }
+
+  /** Runs one invocation in the function version's environment, after the ones already queued there. */
+  private execute(target: ResolvedTarget, payload: Buffer, requestId: string, clientContext?: string): Promise<InstanceResult> {
+    const key = `${target.fn.stack.artifactId}/${target.fn.logicalId}@${target.executedVersion}`;
+    let slot = this.slots.get(key);
+    if (!slot) {
+      slot = { chain: Promise.resolve() };
+      this.slots.set(key, slot);
+    }
+    const s = slot;
+    const run = s.chain.then(async () => {
+      if (this.closed) {
+        throw new InvokeError('ServiceException', 'The local runner is closed');
+      }
+      if (!s.instance || !s.instance.alive) {
+        await s.instance?.close();
+        s.instance = await this.startInstance(target);
+      }
+      const instance = s.instance;
+      const result = await instance.invoke({
+        requestId,
+        payload,
+        invokedFunctionArn: target.invokedArn,
+        traceId: traceHeader(target.fn.tracingMode === 'Active'),
+        clientContext,
+      });
+      if (!instance.alive) {
+        // Timed out, crashed or failed to init: the next invocation gets a fresh environment.
+        s.instance = undefined;
+        await instance.close();
+      }
+      return result;
+    });
+    s.chain = run.then(() => undefined, () => undefined);
+    return run;
+  }
+
+  private async startInstance(target: ResolvedTarget): Promise<RuntimeInstance> {
+    const { fn, executedVersion } = target;
+    const { taskRoot, optDir } = this.stage(fn);
+    const arch = fn.architectures[0] ?? 'x86_64';
+    if ((arch === 'arm64') !== (process.arch === 'arm64')) {
+      this.warn(`${describe(fn)}: the function is built for ${arch} but runs on this machine's ${process.arch} CPU; scripts work, native binaries will not`);
+    }
+    this.starts++;
+    return RuntimeInstance.start({
+      fn,
+      executedVersion,
+      taskRoot,
+      optDir,
+      initTimeoutMs: this.options.initTimeoutMs,
+      onLog: this.options.onLog,
+      environment: (runtimeApi) => buildEnvironment({
+        fn,
+        executedVersion,
+        runtimeApi,
+        taskRoot,
+        optDir,
+        hostPath: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+        overrides: this.options.environment,
+        warn: (m) => this.warn(m),
+      }),
+    });
+  }
+
+  private enqueueEvent(target: ResolvedTarget, payload: Buffer, requestId: string): void {
+    const clock = this.options.clock ?? Date.now;
+    const enqueuedAt = clock();
+    const delays = this.options.asyncRetryDelaysMs ?? [0, 0];
+    const { maximumRetryAttempts, maximumEventAgeInSeconds } = target.asyncConfig;
+    const task = (async () => {
+      let attempts = 0;
+      let last: InstanceResult | undefined;
+      let condition: string;
+      for (;;) {
+        if (clock() - enqueuedAt > maximumEventAgeInSeconds * 1000) {
+          condition = 'EventAgeExceeded';
+          break;
+        }
+        attempts++;
+        last = await this.execute(target, payload, requestId);
+        if (!last.functionError) {
+          return;
+        }
+        if (attempts > maximumRetryAttempts) {
+          condition = 'RetriesExhausted';
+          break;
+        }
+        const delay = delays[Math.min(attempts - 1, delays.length - 1)] ?? 0;
+        if (delay > 0) {
+          await new Promise((resolve) => setTimeout(resolve, delay));
+        }
+        if (this.closed) {
+          return;
+        }
+      }
+      this.deadLetter(target, payload, requestId, attempts, condition, last);
+    })().catch((e: Error) => {
+      if (!this.closed) {
+        this.warn(`Event ${requestId} for ${describe(target.fn)} could not run: ${e.message}`);
+      }
+    });
+    this.asyncTasks.add(task);
+    void task.finally(() => this.asyncTasks.delete(task));
+  }
+
+  private deadLetter(target: ResolvedTarget, payload: Buffer, requestId: string, attempts: number, condition: string, last?: InstanceResult): void {
+    const { fn } = target;
+    const why = `${condition === 'RetriesExhausted' ? `failed ${attempts} attempt(s)` : 'exceeded its maximum age'}`;
+    if (!fn.hasDeadLetterQueue) {
+      this.notice(`Event ${requestId} for ${describe(fn)} ${why} and is dropped: the function has no dead-letter queue`);
+      return;
+    }
+    const letter: DeadLetter = {
+      timestamp: new Date().toISOString(),
+      functionName: fn.functionName,
+      qualifier: target.qualifier,
+      condition,
+      approximateInvokeCount: attempts,
+      body: payload.toString('utf8'),
+      RequestID: requestId,
+      ErrorCode: last ? 200 : undefined,
+      ErrorMessage: last ? errorMessageOf(last.payload) : `Event age exceeded ${target.asyncConfig.maximumEventAgeInSeconds} seconds`,
+    };
+    const file = this.dlqFile(fn);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.appendFileSync(file, JSON.stringify(letter) + '\n');
+    this.notice(`Event ${requestId} for ${describe(fn)} ${why}: written to the dead-letter queue ${file}`);
+  }
+
+  private warn(message: string): void {
+    if (!this.warned.has(message)) {
+      this.warned.add(message);
+      this.notice(message);
+    }
+  }
+
+  private notice(message: string): void {
+    if (this.options.onWarning) {
+      this.options.onWarning(message);
+    } else {
+      process.stderr.write(`[cdk-custom-runtime] ${message}\n`);
+    }
+  }
+}
+
+function installExitHook(): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const runner of liveRunners) {
+        runner.killAll();
+      }
+    });
+  }
+}
+
+function assetOf(fn: FunctionInfo, value: AssetOrError): AssetLocation {
+  if ('error' in value) {
+    throw new LocalRunnerError(`Cannot run ${describe(fn)} locally: ${value.error}`);
+  }
+  return value.asset;
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], name: string): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new InvokeError('InvalidParameterValueException',
+      `1 validation error detected: Value '${value}' at '${name}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`);
+  }
+  return value as T;
+}
+
+function validateJson(payload: Buffer): void {
+  try {
+    JSON.parse(payload.toString('utf8'));
+  } catch (e) {
+    throw new InvokeError('InvalidRequestContentException', `Could not parse request body into json: ${(e as Error).message}`);
+  }
+}
+
+function decodeClientContext(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') {
+    return undefined;
+  }
+  const invalid = new InvokeError('InvalidRequestContentException', 'Client context must be a valid Base64-encoded JSON object.');
+  if (value.length > MAX_CLIENT_CONTEXT_BYTES) {
+    throw new InvokeError('InvalidParameterValueException', `Client context must be at most ${MAX_CLIENT_CONTEXT_BYTES} bytes (base64).`);
+  }
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(value)) {
+    throw invalid;
+  }
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  try {
+    const parsed = JSON.parse(decoded);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw invalid;
+    }
+  } catch {
+    throw invalid;
+  }
+  return decoded;
+}
+
+/** An X-Ray trace header, as Lambda passes one to every invocation. */
+function traceHeader(sampled: boolean): string {
+  const time = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
+  return `Root=1-${time}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=${sampled ? 1 : 0}`;
+}
+
+/** The first 1 KB of a function error's message. */
+function errorMessageOf(payload: Buffer): string {
+  let message = payload.toString('utf8');
+  try {
+    const parsed = JSON.parse(message);
+    if (typeof parsed?.errorMessage === 'string') {
+      message = parsed.errorMessage;
+    }
+  } catch {
+    // not JSON: the raw text
+  }
+  const bytes = Buffer.from(message, 'utf8');
+  return bytes.length <= DLQ_ERROR_MESSAGE_BYTES ? message : bytes.subarray(0, DLQ_ERROR_MESSAGE_BYTES).toString('utf8');
+}

@@ -1,0 +1,424 @@
+/**
+ * One execution environment: a runtime process (`bootstrap`) in its own
+ * process group, the Runtime API server it talks to, and the logs it writes.
+ *
+ * It answers invocations one at a time (the caller serializes them) the way
+ * Lambda does: init errors, the function timeout (the whole process group is
+ * killed), a runtime that exits mid-invocation, and the START / END / REPORT
+ * lines around each invocation's log. Once it has failed it stays dead: the
+ * caller starts a new instance for the next invocation, as Lambda re-initializes
+ * a fresh environment.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { FunctionInfo } from './cloud-assembly';
+import { RuntimeApiServer } from './runtime-api-server';
+
+/** Lambda's synchronous payload limit, for requests and responses. */
+export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
+/** Lambda's limit on the init phase of an on-demand environment. */
+export const DEFAULT_INIT_TIMEOUT_MS = 10_000;
+/** The paths Lambda looks for a bootstrap at, in order, as its error message names them. */
+const LAMBDA_BOOTSTRAPS = '[/var/task/bootstrap /opt/bootstrap]';
+/** How Lambda (a Go program) words the signals that end a runtime. */
+const SIGNAL_NAMES: Record<string, string> = {
+  SIGKILL: 'killed', SIGTERM: 'terminated', SIGSEGV: 'segmentation fault', SIGABRT: 'aborted', SIGINT: 'interrupt', SIGBUS: 'bus error',
+};
+
+export interface RuntimeInstanceSpec {
+  readonly fn: FunctionInfo;
+  readonly executedVersion: string;
+  /** The staged deployment package (`/var/task`). */
+  readonly taskRoot: string;
+  /** The staged, merged layers (`/opt`). */
+  readonly optDir: string;
+  /** The process environment, given the Runtime API address. */
+  readonly environment: (runtimeApi: string) => Record<string, string>;
+  /** @default 10000 */
+  readonly initTimeoutMs?: number;
+  /** Receives everything the runtime writes, and the START / END / REPORT lines, as it happens. */
+  readonly onLog?: (text: string) => void;
+}
+
+export interface InstanceInvocation {
+  readonly requestId: string;
+  readonly payload: Buffer;
+  readonly invokedFunctionArn: string;
+  readonly traceId: string;
+  readonly clientContext?: string;
+}
+
+export interface InstanceResult {
+  readonly payload: Buffer;
+  /** `Unhandled` for a function error (`X-Amz-Function-Error`). */
+  readonly functionError?: string;
+  /** The error type, for function errors (from the runtime's header or body, or Lambda's own). */
+  readonly errorType?: string;
+  /** This invocation's log, START to REPORT, init output of a cold start included. */
+  readonly log: string;
+  readonly durationMs: number;
+}
+
+type InitOutcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly errorType: string; readonly message?: string; readonly body?: Buffer };
+
+/** Lambda's answer when a runtime's response exceeds the limit. */
+function responseTooLarge(): Buffer {
+  return Buffer.from(JSON.stringify({
+    errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_SYNC_PAYLOAD_BYTES} bytes).`,
+    errorType: 'Function.ResponseSizeTooLarge',
+  }));
+}
+
+export class RuntimeInstance {
+  /** Starts the Runtime API server and the runtime process; init runs in the background. */
+  public static async start(spec: RuntimeInstanceSpec): Promise<RuntimeInstance> {
+    const server = await RuntimeApiServer.start({
+      maxResponseBytes: MAX_SYNC_PAYLOAD_BYTES,
+      timeoutMs: spec.fn.timeoutSeconds * 1000,
+    });
+    return new RuntimeInstance(spec, server);
+  }
+
+  private readonly server: RuntimeApiServer;
+  private readonly child?: ChildProcess;
+  private readonly init: Promise<InitOutcome>;
+  private readonly exited: Promise<void>;
+  private readonly stdioClosed: Promise<void>;
+  private readonly startedAt = performance.now();
+  private exitStatus?: string;
+  private pendingLog: string[] = [];
+  private captured?: string[];
+  private initDurationMs?: number;
+  private reportInit = true;
+  private maxMemoryMb = 0;
+  private failed = false;
+  private closed = false;
+
+  private constructor(private readonly spec: RuntimeInstanceSpec, server: RuntimeApiServer) {
+    this.server = server;
+    const bootstrap = findBootstrap(spec.taskRoot, spec.optDir);
+    if (!bootstrap) {
+      this.exited = this.stdioClosed = Promise.resolve();
+      this.init = Promise.resolve({
+        ok: false,
+        errorType: 'Runtime.InvalidEntrypoint',
+        message: `Couldn't find valid bootstrap(s): ${LAMBDA_BOOTSTRAPS}`,
+      });
+      this.output(`(locally, /var/task is ${spec.taskRoot} and /opt is ${spec.optDir}: neither holds an executable bootstrap)\n`);
+      return;
+    }
+    const child = spawn(bootstrap, [], {
+      cwd: spec.taskRoot,
+      env: spec.environment(server.address),
+      detached: true, // its own process group, so that a timeout kills the handler's children too
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    let spawnError: Error | undefined;
+    const lambdaPath = bootstrap.startsWith(spec.taskRoot) ? '/var/task/bootstrap' : '/opt/bootstrap';
+    this.exited = new Promise<void>((resolve) => {
+      child.once('error', (e) => {
+        spawnError = e;
+        this.exitStatus = 'spawn error';
+        resolve();
+      });
+      child.once('exit', (code, signal) => {
+        this.exitStatus = signal ? `signal: ${SIGNAL_NAMES[signal] ?? signal}` : `exit status ${code}`;
+        resolve();
+      });
+    }).then(() => {
+      this.failed = true;
+      this.killGroup(); // leftovers of the handler
+      this.server.cancelPending(`Runtime exited (${this.exitStatus})`);
+    });
+    this.stdioClosed = new Promise<void>((resolve) => {
+      let open = 2;
+      const done = (): void => {
+        if (--open === 0) {
+          resolve();
+        }
+      };
+      for (const stream of [child.stdout!, child.stderr!]) {
+        stream.on('data', (chunk: Buffer) => this.output(chunk.toString('utf8')));
+        stream.once('close', done);
+      }
+    });
+
+    this.init = new Promise<InitOutcome>((resolve) => {
+      let settled = false;
+      const settle = (outcome: InitOutcome): void => {
+        if (!settled) {
+          settled = true;
+          clearInterval(poll);
+          clearTimeout(limit);
+          if (outcome.ok) {
+            this.initDurationMs = performance.now() - this.startedAt;
+          } else {
+            this.failed = true;
+          }
+          resolve(outcome);
+        }
+      };
+      // The runtime is initialized when it first asks for an event.
+      const poll = setInterval(() => {
+        if (this.server.nextCalls > 0) {
+          settle({ ok: true });
+        }
+      }, 1);
+      const initTimeoutMs = spec.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS;
+      const limit = setTimeout(() => {
+        this.killGroup();
+        settle({ ok: false, errorType: 'Sandbox.Timedout', message: `Init timed out after ${(initTimeoutMs / 1000).toFixed(2)} seconds` });
+      }, initTimeoutMs);
+      server.onInitError((e) => {
+        settle({ ok: false, errorType: e.errorType ?? 'Runtime.Unknown', body: e.body });
+        // The runtime should exit now; Lambda does not keep a failed environment.
+        setTimeout(() => this.killGroup(), 100).unref();
+      });
+      void this.exited.then(() => settle(spawnError
+        ? { ok: false, errorType: 'Runtime.InvalidEntrypoint', message: `fork/exec ${lambdaPath}: ${describeSpawnError(spawnError)}` }
+        : exitOutcome(this.exitStatus!)));
+    });
+  }
+
+  /** Whether the instance can take another invocation. */
+  public get alive(): boolean {
+    return !this.failed && !this.closed;
+  }
+
+  /** Runs one invocation to its end: response, function error, timeout or runtime exit. Never rejects. */
+  public async invoke(inv: InstanceInvocation): Promise<InstanceResult> {
+    const init = await this.init;
+    const log: string[] = this.pendingLog;
+    this.pendingLog = [];
+    this.captured = log;
+    const started = performance.now();
+    this.line(`START RequestId: ${inv.requestId} Version: ${this.spec.executedVersion}\n`);
+    let result: Omit<InstanceResult, 'log' | 'durationMs'>;
+    let status: string | undefined;
+    if (!init.ok) {
+      await this.settleOutput();
+      result = this.initFailure(init, inv.requestId);
+      status = `Status: error\tError Type: ${result.errorType}`;
+    } else {
+      const outcome = await this.dispatch(inv);
+      result = outcome.result;
+      status = outcome.status;
+    }
+    const durationMs = performance.now() - started;
+    this.line(`END RequestId: ${inv.requestId}\n`);
+    this.line(this.report(inv.requestId, durationMs, status));
+    this.captured = undefined;
+    return { ...result, log: log.join(''), durationMs };
+  }
+
+  /** Kills the runtime's process group and stops the Runtime API server. */
+  public async close(): Promise<void> {
+    if (this.closed) {
+      return;
+    }
+    this.closed = true;
+    this.killGroup();
+    await withTimeout(this.exited, 2000);
+    await this.server.close();
+  }
+
+  /** The process group ID, for last-resort cleanup on process exit. */
+  public get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  private async dispatch(inv: InstanceInvocation): Promise<{ result: Omit<InstanceResult, 'log' | 'durationMs'>; status?: string }> {
+    const timeoutMs = this.spec.fn.timeoutSeconds * 1000;
+    const rejectedBefore = this.rejectedResponses();
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      this.server.invoke({
+        payload: inv.payload,
+        requestId: inv.requestId,
+        deadlineMs: Date.now() + timeoutMs,
+        invokedFunctionArn: inv.invokedFunctionArn,
+        traceId: inv.traceId,
+        clientContext: inv.clientContext,
+      }).then((r) => ({ kind: 'answer' as const, r }), () => ({ kind: 'gone' as const })),
+      new Promise<{ kind: 'timeout' }>((resolve) => {
+        timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    this.sampleMemory();
+
+    if (outcome.kind === 'timeout') {
+      this.failed = true;
+      this.killGroup();
+      this.server.cancelPending('Task timed out');
+      await this.settleOutput();
+      const seconds = `${this.spec.fn.timeoutSeconds.toFixed(2)} seconds`;
+      this.line(`${new Date().toISOString()} ${inv.requestId} Task timed out after ${seconds}\n`);
+      return {
+        result: errorResult('Sandbox.Timedout', `RequestId: ${inv.requestId} Error: Task timed out after ${seconds}`),
+        status: 'Status: timeout',
+      };
+    }
+    if (outcome.kind === 'gone') {
+      await this.settleOutput();
+      const message = `RequestId: ${inv.requestId} Error: ${exitMessage(this.exitStatus ?? 'unknown')}`;
+      this.line(`${message}\nRuntime.ExitError\n`);
+      return { result: errorResult('Runtime.ExitError', message), status: 'Status: error\tError Type: Runtime.ExitError' };
+    }
+    // Let output written just before the answer reach the log first.
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    const r = outcome.r;
+    if (this.rejectedResponses() > rejectedBefore) {
+      // The Runtime API refused an oversized response (413); whatever the runtime did next, Lambda fails the invocation.
+      return { result: { payload: responseTooLarge(), functionError: 'Unhandled', errorType: 'Function.ResponseSizeTooLarge' } };
+    }
+    if (r.kind === 'response') {
+      return { result: { payload: r.body } };
+    }
+    return { result: { payload: r.body, functionError: 'Unhandled', errorType: r.errorType ?? errorTypeOf(r.body) } };
+  }
+
+  private initFailure(init: Extract<InitOutcome, { ok: false }>, requestId: string): Omit<InstanceResult, 'log' | 'durationMs'> {
+    if (init.body !== undefined && isJson(init.body)) {
+      // What the runtime posted to /runtime/init/error is what the caller gets.
+      return { payload: init.body, functionError: 'Unhandled', errorType: errorTypeOf(init.body) ?? init.errorType };
+    }
+    const text = init.message ?? (init.body && init.body.length > 0 ? init.body.toString('utf8') : 'Runtime failed to initialize');
+    const message = `RequestId: ${requestId} Error: ${text}`;
+    this.line(`${message}\n${init.errorType}\n`);
+    return errorResult(init.errorType, message);
+  }
+
+  private report(requestId: string, durationMs: number, status?: string): string {
+    const fields = [
+      `REPORT RequestId: ${requestId}`,
+      `Duration: ${durationMs.toFixed(2)} ms`,
+      `Billed Duration: ${Math.ceil(durationMs + (this.reportInit ? this.initDurationMs ?? 0 : 0))} ms`,
+      `Memory Size: ${this.spec.fn.memorySize} MB`,
+      `Max Memory Used: ${this.maxMemoryMb} MB`,
+    ];
+    if (this.reportInit && this.initDurationMs !== undefined) {
+      fields.push(`Init Duration: ${this.initDurationMs.toFixed(2)} ms`);
+    }
+    this.reportInit = false;
+    if (status) {
+      fields.push(status);
+    }
+    return fields.join('\t') + '\t\n';
+  }
+
+  /** Output of the runtime: to the current invocation's log, or kept for the next one. */
+  private output(text: string): void {
+    (this.captured ?? this.pendingLog).push(text);
+    this.spec.onLog?.(text);
+  }
+
+  private line(text: string): void {
+    this.output(text);
+  }
+
+  /** After the process died or was killed: wait briefly for the rest of its output. */
+  private async settleOutput(): Promise<void> {
+    await withTimeout(this.exited, 500);
+    await withTimeout(this.stdioClosed, 200);
+  }
+
+  private killGroup(): void {
+    const pid = this.child?.pid;
+    if (pid !== undefined) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+
+  /** Peak resident memory of the runtime process (Linux), in MB. */
+  private sampleMemory(): void {
+    const pid = this.child?.pid;
+    if (pid === undefined) {
+      return;
+    }
+    try {
+      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kb = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
+      this.maxMemoryMb = Math.max(this.maxMemoryMb, Math.ceil(kb / 1024));
+    } catch {
+      // not Linux, or the process is gone
+    }
+  }
+
+  /** How many responses the Runtime API server refused as too large (413). */
+  private rejectedResponses(): number {
+    return this.server.protocolErrors.filter((e) => e.startsWith('413')).length;
+  }
+}
+
+function findBootstrap(taskRoot: string, optDir: string): string | undefined {
+  for (const candidate of [path.join(taskRoot, 'bootstrap'), path.join(optDir, 'bootstrap')]) {
+    try {
+      if (fs.statSync(candidate).isFile()) {
+        fs.accessSync(candidate, fs.constants.X_OK);
+        return candidate;
+      }
+    } catch {
+      // missing or not executable: try the next one, as Lambda does
+    }
+  }
+  return undefined;
+}
+
+function exitOutcome(status: string): InitOutcome {
+  return { ok: false, errorType: 'Runtime.ExitError', message: exitMessage(status) };
+}
+
+function exitMessage(status: string): string {
+  return status === 'exit status 0' ? 'Runtime exited without providing a reason' : `Runtime exited with error: ${status}`;
+}
+
+function describeSpawnError(e: Error): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT': return 'no such file or directory';
+    case 'EACCES': return 'permission denied';
+    case 'ENOEXEC': return 'exec format error';
+    default: return e.message;
+  }
+}
+
+function errorResult(errorType: string, errorMessage: string): Omit<InstanceResult, 'log' | 'durationMs'> {
+  return { payload: Buffer.from(JSON.stringify({ errorType, errorMessage })), functionError: 'Unhandled', errorType };
+}
+
+function isJson(body: Buffer): boolean {
+  try {
+    JSON.parse(body.toString('utf8'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function errorTypeOf(body: Buffer): string | undefined {
+  try {
+    const parsed = JSON.parse(body.toString('utf8'));
+    return typeof parsed?.errorType === 'string' ? parsed.errorType : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function withTimeout(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p, new Promise((resolve) => {
+    timer = setTimeout(resolve, ms);
+  })]);
+  clearTimeout(timer);
+}

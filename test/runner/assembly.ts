@@ -1,0 +1,106 @@
+/**
+ * Builds the cloud assemblies the local runner's tests run: real CDK apps,
+ * synthesized into temporary directories.
+ *
+ * Every function is made by `shellFunction`, so that moving the tests to the
+ * library's own construct (or to the shell runtime in runtime/shell) happens
+ * in one place.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+
+export const RUNNER_FIXTURES = path.join(__dirname, '..', 'fixtures', 'runner');
+/** The fixture runtime (bash + curl), shipped as a layer. */
+export const FIXTURE_RUNTIME_DIR = path.join(RUNNER_FIXTURES, 'runtime');
+/** The handler functions of the tests (`function.<name>`). */
+export const HANDLERS_DIR = path.join(RUNNER_FIXTURES, 'handlers');
+
+/** A temporary directory for one test file, removed by `removeTempDirs()`. */
+const tempDirs: string[] = [];
+export function tempDir(prefix = 'runner-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface SynthOptions {
+  /**
+   * Write `aws:cdk:path` and `aws:asset:*` metadata, as the CDK CLI asks apps to.
+   * @default true
+   */
+  readonly metadata?: boolean;
+}
+
+/**
+ * Synthesizes an app into `<new temp dir>/cdk.out` and returns that path.
+ * `build` adds stacks (or stages) to the app.
+ */
+export function synth(build: (app: App) => void, options: SynthOptions = {}): string {
+  const metadata = options.metadata ?? true;
+  const outdir = path.join(tempDir(), 'cdk.out');
+  const app = new App({
+    outdir,
+    context: metadata ? { 'aws:cdk:enable-asset-metadata': true, 'aws:cdk:enable-path-metadata': true } : {
+      'aws:cdk:enable-asset-metadata': false, 'aws:cdk:enable-path-metadata': false,
+    },
+  });
+  build(app);
+  app.synth();
+  return outdir;
+}
+
+/** A stack with one `shellFunction` per entry; the shape most tests need. */
+export function synthFunctions(functions: Record<string, ShellFunctionOptions>, stackProps?: StackProps): string {
+  return synth((app) => {
+    const stack = new Stack(app, 'RunnerTest', stackProps);
+    for (const [id, options] of Object.entries(functions)) {
+      shellFunction(stack, id, options);
+    }
+  });
+}
+
+export interface ShellFunctionOptions extends Omit<lambda.FunctionOptions, 'timeout'> {
+  /** `function.<handler>` of the fixture handlers, e.g. `echo_event`. */
+  readonly handler: string;
+  /** Seconds. @default 3 */
+  readonly timeout?: number;
+  /** Code directory. @default the fixture handlers */
+  readonly codeDir?: string;
+  /**
+   * Layers, in order. @default - the fixture runtime layer only
+   */
+  readonly layers?: lambda.ILayerVersion[];
+}
+
+/** A provided.al2023 function running a fixture handler on the fixture runtime layer. */
+export function shellFunction(scope: Construct, id: string, options: ShellFunctionOptions): lambda.Function {
+  const { handler, timeout, codeDir, layers, ...rest } = options;
+  return new lambda.Function(scope, id, {
+    ...rest,
+    runtime: lambda.Runtime.PROVIDED_AL2023,
+    handler: `function.${handler}`,
+    code: lambda.Code.fromAsset(codeDir ?? HANDLERS_DIR),
+    timeout: timeout === undefined ? undefined : Duration.seconds(timeout),
+    layers: layers ?? [runtimeLayer(Stack.of(scope))],
+  });
+}
+
+/** The fixture runtime as a layer: one per stack. */
+export function runtimeLayer(stack: Stack): lambda.ILayerVersion {
+  const existing = stack.node.tryFindChild('FixtureRuntime') as lambda.ILayerVersion | undefined;
+  return existing ?? new lambda.LayerVersion(stack, 'FixtureRuntime', { code: lambda.Code.fromAsset(FIXTURE_RUNTIME_DIR) });
+}
+
+/** A layer from a directory of the runner fixtures. */
+export function fixtureLayer(scope: Construct, id: string, dir: string): lambda.LayerVersion {
+  return new lambda.LayerVersion(scope, id, { code: lambda.Code.fromAsset(path.join(RUNNER_FIXTURES, dir)) });
+}
