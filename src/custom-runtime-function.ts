@@ -1,4 +1,6 @@
 import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -7,11 +9,17 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
+import { FunctionAlarms, FunctionAlarmsOptions } from './alarms';
+import { ProvisionedConcurrencyScalingOptions } from './concurrency';
+import { DeploymentOptions } from './deployment';
 import { ServiceInvokeOptions } from './invoke-permissions';
+import { aliasMetric, errorRateExpression } from './private/alias-metrics';
 import { logGroupArnOf, logRemovalPolicyOf } from './private/cdk-compat';
+import { createDeploymentGroup } from './private/deployment-group';
 import { InvalidPropertyError } from './private/errors';
 import { validateFunctionProps } from './private/function-validation';
 import { acknowledgeNagFindings } from './private/nag';
+import { configureProvisionedScaling } from './private/provisioned-scaling';
 import { checkPattern } from './private/validation';
 import { ShellRuntime } from './shell-runtime';
 
@@ -79,11 +87,37 @@ export interface CustomRuntimeFunctionProps extends lambda.FunctionOptions {
   /**
    * Provisioned concurrency on the alias.
    *
-   * Must not exceed `reservedConcurrentExecutions` when both are set.
+   * At least 1; must not exceed `reservedConcurrentExecutions` when both are set, and must lie between
+   * the auto scaling bounds when `provisionedConcurrencyScaling` is set.
    *
    * @default - no provisioned concurrency
    */
   readonly provisionedConcurrentExecutions?: number;
+
+  /**
+   * Application Auto Scaling of the alias's provisioned concurrency: target tracking on utilization
+   * between a minimum and a maximum, and optional schedules.
+   *
+   * @default - no auto scaling: the provisioned concurrency, if any, stays at `provisionedConcurrentExecutions`
+   */
+  readonly provisionedConcurrencyScaling?: ProvisionedConcurrencyScalingOptions;
+
+  /**
+   * CloudWatch alarms on the alias. They exist with or without a `deployment`; with one, those whose
+   * `rollback` is true stop and roll back a deployment when they fire.
+   *
+   * @default - error rate, throttles, duration near the timeout, dead-letter queue messages and lost asynchronous
+   * events, with the thresholds documented on `FunctionAlarmsOptions`
+   */
+  readonly alarms?: FunctionAlarmsOptions;
+
+  /**
+   * Safe releases: CodeDeploy shifts the alias's traffic to each new version step by step, and rolls back
+   * when an alarm fires, a hook reports failure or the deployment fails.
+   *
+   * @default - no CodeDeploy deployment: a new version takes all the traffic as soon as CloudFormation updates the alias
+   */
+  readonly deployment?: DeploymentOptions;
 }
 
 /**
@@ -131,6 +165,27 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
    */
   public readonly deadLetterTopic?: sns.ITopic;
 
+  /**
+   * The alarms on the alias.
+   *
+   * @default - none when `alarms.enabled` is false
+   */
+  public readonly alarms?: FunctionAlarms;
+
+  /**
+   * The CodeDeploy deployment group that shifts the alias to new versions.
+   *
+   * @default - none without `deployment`
+   */
+  public readonly deploymentGroup?: codedeploy.LambdaDeploymentGroup;
+
+  /**
+   * The auto scaling of the alias's provisioned concurrency, for more scaling policies.
+   *
+   * @default - none without `provisionedConcurrencyScaling`
+   */
+  public readonly provisionedConcurrencyScaling?: lambda.IScalableFunctionAttribute;
+
   constructor(scope: Construct, id: string, props: CustomRuntimeFunctionProps) {
     super(scope, id);
     // A new version whenever the runtime layer or a version-locked property changes, whatever the app's flags.
@@ -159,7 +214,8 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
 
     const {
       logRetention, logRemovalPolicy, logGroup, events, retryAttempts, maxEventAge, onSuccess, onFailure,
-      deadLetterQueue, deadLetterQueueEnabled, deadLetterTopic, currentVersionOptions, layers, ...passThrough
+      deadLetterQueue, deadLetterQueueEnabled, deadLetterTopic, currentVersionOptions, layers,
+      provisionedConcurrentExecutions, provisionedConcurrencyScaling, alarms, deployment, ...passThrough
     } = props as CustomRuntimeFunctionProps & { logRemovalPolicy?: RemovalPolicy };
     this.function = new lambda.Function(this, 'Function', {
       ...passThrough,
@@ -188,10 +244,25 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
       maxEventAge,
       onSuccess,
       onFailure,
-      provisionedConcurrentExecutions: props.provisionedConcurrentExecutions,
+      provisionedConcurrentExecutions,
     });
     for (const source of events ?? []) {
       this.alias.addEventSource(source);
+    }
+    if (provisionedConcurrencyScaling) {
+      this.provisionedConcurrencyScaling = configureProvisionedScaling(this.alias, provisionedConcurrencyScaling, provisionedConcurrentExecutions);
+    }
+
+    if (alarms?.enabled !== false) {
+      this.alarms = new FunctionAlarms(this, 'Alarms', {
+        ...alarms,
+        alias: this.alias,
+        timeout: props.timeout ?? Duration.seconds(30),
+        deadLetterQueue: this.deadLetterQueue,
+      });
+    }
+    if (deployment) {
+      this.deploymentGroup = createDeploymentGroup(this, this.alias, deployment, this.alarms?.rollbackAlarms ?? []);
     }
   }
 
@@ -276,6 +347,99 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
    */
   public addEventSource(source: lambda.IEventSource): void {
     this.alias.addEventSource(source);
+  }
+
+  /**
+   * Any `AWS/Lambda` metric of the alias (dimensions `FunctionName` and `Resource` = `<function>:<alias>`).
+   *
+   * Built from names only, so alarms on it never depend on the alias or its deployment group.
+   *
+   * @default - average over 5 minutes
+   */
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return aliasMetric(this.function.functionName, this.alias.aliasName, metricName, props);
+  }
+
+  /**
+   * Invocations of the alias, failed ones included.
+   *
+   * @default - sum over 5 minutes
+   */
+  public metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Invocations', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /**
+   * Invocations of the alias that ended in a function error.
+   *
+   * @default - sum over 5 minutes
+   */
+  public metricErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Errors', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /**
+   * Errors in percent of invocations: `100 * Errors / Invocations`, no value when there is no invocation.
+   *
+   * @default - over 5 minutes
+   */
+  public metricErrorRate(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
+    const period = props?.period ?? Duration.minutes(5);
+    return errorRateExpression(this.metricErrors({ period }), this.metricInvocations({ period }), { ...props, period });
+  }
+
+  /**
+   * Invocation requests of the alias that were throttled.
+   *
+   * @default - sum over 5 minutes
+   */
+  public metricThrottles(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Throttles', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /**
+   * Time the function spent on each event through the alias, in milliseconds.
+   *
+   * @default - average over 5 minutes
+   */
+  public metricDuration(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Duration', { statistic: cloudwatch.Stats.AVERAGE, ...props });
+  }
+
+  /**
+   * Instances of the alias processing events at the same time.
+   *
+   * @default - maximum over 5 minutes
+   */
+  public metricConcurrentExecutions(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ConcurrentExecutions', { statistic: cloudwatch.Stats.MAXIMUM, ...props });
+  }
+
+  /**
+   * Invocations of the alias served on standard concurrency because all provisioned concurrency was in use.
+   *
+   * @default - sum over 5 minutes
+   */
+  public metricProvisionedConcurrencySpilloverInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ProvisionedConcurrencySpilloverInvocations', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /**
+   * Asynchronous events of the alias that could not be sent to the dead-letter queue or topic.
+   *
+   * @default - sum over 5 minutes
+   */
+  public metricDeadLetterErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('DeadLetterErrors', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /**
+   * Asynchronous results of the alias that could not be sent to their `onSuccess`/`onFailure` destination.
+   *
+   * @default - sum over 5 minutes
+   */
+  public metricDestinationDeliveryFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('DestinationDeliveryFailures', { statistic: cloudwatch.Stats.SUM, ...props });
   }
 
   private buildDeadLetter(props: CustomRuntimeFunctionProps): { queue?: sqs.IQueue; topic?: sns.ITopic } {

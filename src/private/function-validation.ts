@@ -1,6 +1,7 @@
 import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { checkProvisionedScaling } from './concurrency-validation';
 import { CUSTOM_RUNTIMES } from './custom-runtimes';
 import { InvalidPropertyError } from './errors';
 import { checkDuration, checkPattern, checkRange, checkSizeMiB } from './validation';
@@ -64,6 +65,7 @@ function checkConcurrency(scope: Construct, props: CustomRuntimeFunctionProps): 
     throw new InvalidPropertyError(scope,
       `provisionedConcurrentExecutions must be between 1 and reservedConcurrentExecutions (${reserved}), got ${provisioned}`);
   }
+  checkProvisionedScaling(scope, props.provisionedConcurrencyScaling, reserved, provisioned);
 }
 
 function checkLayerCount(scope: Construct, layers: lambda.ILayerVersion[] | undefined): void {
