@@ -35,7 +35,9 @@ function envOf(buffer: Buffer): Record<string, string> {
 
 // One app for most tests: synthesized once.
 let app: string;
+let childPidFile: string;
 beforeAll(() => {
+  childPidFile = path.join(tempDir(), 'child.pid');
   app = synth((a) => {
     const stack = new Stack(a, 'RunnerTest');
     shellFunction(stack, 'Echo', { handler: 'echo_event' });
@@ -60,6 +62,7 @@ beforeAll(() => {
     shellFunction(stack, 'OwnBootstrap', { handler: 'echo_event', codeDir: path.join(RUNNER_FIXTURES, 'own-bootstrap') });
     shellFunction(stack, 'NoBootstrap', { handler: 'handler', codeDir: path.join(RUNNER_FIXTURES, 'no-bootstrap'), layers: [] });
     shellFunction(stack, 'NotExecutable', { handler: 'handler', codeDir: path.join(RUNNER_FIXTURES, 'not-executable'), layers: [] });
+    shellFunction(stack, 'Slow', { handler: 'slow', timeout: 1, environment: { CHILD_PID_FILE: childPidFile } });
   });
 });
 
@@ -113,5 +116,385 @@ describe('RequestResponse', () => {
     const runner = open(app);
     const res = await runner.invoke({ functionName: 'Logs' });
     expect(res.logResult).toBeUndefined();
+  });
+});
+
+describe('init', () => {
+  test('a runtime that posts /runtime/init/error gives the caller its error as a function error', async () => {
+    const runner = open(app);
+    const res = await runner.invoke({ functionName: 'Missing', logType: 'Tail' });
+    expect(res.statusCode).toBe(200);
+    expect(res.functionError).toBe('Unhandled');
+    expect(json(res.payload)).toEqual({
+      errorMessage: expect.stringContaining('Cannot find handler function.does_not_exist'),
+      errorType: 'Runtime.NoSuchHandler',
+      stackTrace: [],
+    });
+    // Lambda starts a fresh environment for the next invocation.
+    await runner.invoke({ functionName: 'Missing' });
+    expect(runner.runtimeStarts).toBe(2);
+  });
+
+  test('a runtime that exits before asking for an event is Runtime.ExitError with its exit status', async () => {
+    const runner = open(app);
+    const res = await runner.invoke({ functionName: 'ExitInInit', logType: 'Tail' });
+    expect(res.functionError).toBe('Unhandled');
+    expect(json(res.payload)).toEqual({
+      errorType: 'Runtime.ExitError',
+      errorMessage: `RequestId: ${res.requestId} Error: Runtime exited with error: exit status 7`,
+    });
+    const log = Buffer.from(res.logResult!, 'base64').toString('utf8');
+    expect(log).toContain('fixture runtime: exiting during init');
+    expect(log).toContain('Status: error\tError Type: Runtime.ExitError');
+  });
+
+  test('a runtime that dies mid-invocation is Runtime.ExitError, and the next invocation gets a new runtime', async () => {
+    const runner = open(app);
+    const res = await runner.invoke({ functionName: 'Crash' });
+    expect(json(res.payload)).toEqual({
+      errorType: 'Runtime.ExitError',
+      errorMessage: `RequestId: ${res.requestId} Error: Runtime exited with error: signal: killed`,
+    });
+    await runner.invoke({ functionName: 'Crash' });
+    expect(runner.runtimeStarts).toBe(2);
+  });
+
+  test.each([
+    ['NoBootstrap', 'no bootstrap anywhere'],
+    ['NotExecutable', 'a bootstrap without the executable bit'],
+  ])('%s (%s) is Runtime.InvalidEntrypoint naming Lambda\'s bootstrap paths', async (functionName) => {
+    const runner = open(app);
+    const res = await runner.invoke({ functionName });
+    expect(res.statusCode).toBe(200);
+    expect(res.functionError).toBe('Unhandled');
+    expect(json(res.payload)).toEqual({
+      errorType: 'Runtime.InvalidEntrypoint',
+      errorMessage: `RequestId: ${res.requestId} Error: Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]`,
+    });
+  });
+
+  test('the bootstrap of the deployment package wins over the layers\' one', async () => {
+    const runner = open(app);
+    const res = await runner.invoke({ functionName: 'OwnBootstrap' });
+    expect(json(res.payload)).toBe('from the code package bootstrap');
+  });
+
+  test('layers are merged in order into the runtime directory, later ones overwriting earlier ones, with bin on PATH', async () => {
+    const runner = open(app);
+    const res = await runner.invoke({ functionName: 'Layers' });
+    expect(res.functionError).toBeUndefined();
+    expect(json(res.payload)).toBe('from layer b');
+  });
+});
+
+describe('timeout', () => {
+  test('kills the runtime and its children after Timeout, answers like Lambda, and restarts for the next invocation', async () => {
+    // GIVEN a function with Timeout 1 whose handler sleeps and leaves a child process
+    const runner = open(app);
+    fs.rmSync(childPidFile, { force: true });
+    // WHEN
+    const started = Date.now();
+    const res = await runner.invoke({ functionName: 'Slow', logType: 'Tail' });
+    // THEN
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(res.statusCode).toBe(200);
+    expect(res.functionError).toBe('Unhandled');
+    expect(json(res.payload)).toEqual({
+      errorType: 'Sandbox.Timedout',
+      errorMessage: `RequestId: ${res.requestId} Error: Task timed out after 1.00 seconds`,
+    });
+    const log = Buffer.from(res.logResult!, 'base64').toString('utf8');
+    expect(log).toMatch(new RegExp(`Z ${res.requestId} Task timed out after 1.00 seconds`));
+    expect(log).toContain('Status: timeout');
+    // the handler's child died with the runtime's process group
+    const childPid = Number(fs.readFileSync(childPidFile, 'utf8'));
+    expect(isAlive(childPid)).toBe(false);
+
+    // AND the next invocation runs in a new runtime
+    const next = await runner.invoke({ functionName: 'Echo', payload: '1' });
+    expect(next.payload.toString()).toBe('1');
+    const again = await runner.invoke({ functionName: 'Slow' });
+    expect(again.functionError).toBe('Unhandled');
+    expect(runner.runtimeStarts).toBe(3);
+  });
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('payload limits and validation', () => {
+  test('a response over 6 MB is the function error Function.ResponseSizeTooLarge', async () => {
+    const runner = open(app);
+    const res = await runner.invoke({ functionName: 'Big' });
+    expect(res.statusCode).toBe(200);
+    expect(res.functionError).toBe('Unhandled');
+    expect(json(res.payload).errorType).toBe('Function.ResponseSizeTooLarge');
+  });
+
+  test('a request over 6 MB is RequestTooLargeException (413), and the function does not run', async () => {
+    const runner = open(app);
+    const payload = `"${'x'.repeat(6 * 1024 * 1024)}"`;
+    await expect(runner.invoke({ functionName: 'Echo', payload })).rejects.toMatchObject({
+      errorType: 'RequestTooLargeException',
+      statusCode: 413,
+      message: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation',
+    });
+    expect(runner.runtimeStarts).toBe(0);
+  });
+
+  test('a payload of exactly 6 MB is accepted', async () => {
+    const runner = open(app);
+    const payload = `"${'x'.repeat(6 * 1024 * 1024 - 2)}"`;
+    const res = await runner.invoke({ functionName: 'Context', payload });
+    expect(json(res.payload).bytes).toBe(6 * 1024 * 1024);
+  });
+
+  test('a payload that is not JSON is InvalidRequestContentException (400)', async () => {
+    const runner = open(app);
+    await expect(runner.invoke({ functionName: 'Echo', payload: 'value' })).rejects.toMatchObject({
+      errorType: 'InvalidRequestContentException',
+      statusCode: 400,
+      message: expect.stringMatching(/^Could not parse request body into json: /),
+    });
+  });
+
+  test('an unknown function is ResourceNotFoundException (404) listing the candidates', async () => {
+    const runner = open(app);
+    await expect(runner.invoke({ functionName: 'Nope' })).rejects.toMatchObject({
+      errorType: 'ResourceNotFoundException',
+      statusCode: 404,
+      message: expect.stringMatching(/^Function not found: arn:aws:lambda:us-east-1:123456789012:function:Nope\. Candidates: .*Echo[0-9A-F]{8} \(RunnerTest\/Echo\/Resource\)/),
+    });
+  });
+
+  test('an unknown qualifier is ResourceNotFoundException', async () => {
+    const runner = open(app);
+    await expect(runner.invoke({ functionName: 'Aliased', qualifier: 'nope' })).rejects.toMatchObject({
+      errorType: 'ResourceNotFoundException',
+      message: expect.stringContaining('Qualifiers of RunnerTest/Aliased/Resource in the cloud assembly: $LATEST, 1, live'),
+    });
+    await expect(runner.invoke({ functionName: 'Aliased', qualifier: '2' })).rejects.toMatchObject({ errorType: 'ResourceNotFoundException' });
+  });
+
+  test('an unknown invocation type or log type is InvalidParameterValueException', async () => {
+    const runner = open(app);
+    await expect(runner.invoke({ functionName: 'Echo', invocationType: 'Sync' })).rejects.toMatchObject({ errorType: 'InvalidParameterValueException' });
+    await expect(runner.invoke({ functionName: 'Echo', logType: 'All' })).rejects.toMatchObject({ errorType: 'InvalidParameterValueException' });
+  });
+});
+
+describe('qualifiers and invocation types', () => {
+  test('an alias runs the version it points to, reported as ExecutedVersion and AWS_LAMBDA_FUNCTION_VERSION', async () => {
+    const runner = open(app);
+    const res = await runner.invoke({ functionName: 'Aliased', qualifier: 'live' });
+    expect(res.executedVersion).toBe('1');
+    expect(envOf(res.payload).AWS_LAMBDA_FUNCTION_VERSION).toBe('1');
+    // `name:alias` works too, and the version itself shares the alias's environment
+    const byName = await runner.invoke({ functionName: 'Aliased:live' });
+    expect(byName.executedVersion).toBe('1');
+    const byVersion = await runner.invoke({ functionName: 'Aliased', qualifier: '1' });
+    expect(byVersion.executedVersion).toBe('1');
+    expect(runner.runtimeStarts).toBe(1);
+    const latest = await runner.invoke({ functionName: 'Aliased', qualifier: '$LATEST' });
+    expect(latest.executedVersion).toBe('$LATEST');
+    expect(envOf(latest.payload).AWS_LAMBDA_FUNCTION_VERSION).toBe('$LATEST');
+  });
+
+  test('DryRun validates and answers 204 without running the function', async () => {
+    const runner = open(app);
+    const res = await runner.invoke({ functionName: 'Echo', invocationType: 'DryRun', payload: '{}' });
+    expect(res.statusCode).toBe(204);
+    expect(res.payload.length).toBe(0);
+    expect(res.executedVersion).toBeUndefined();
+    expect(runner.runtimeStarts).toBe(0);
+    await expect(runner.invoke({ functionName: 'Nope', invocationType: 'DryRun' })).rejects.toMatchObject({ errorType: 'ResourceNotFoundException' });
+  });
+
+  test('the trace header reaches the runtime, sampled when tracing is active', async () => {
+    const runner = open(app);
+    const res = await runner.invoke({ functionName: 'Context' });
+    expect(json(res.payload).trace).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=1$/);
+  });
+});
+
+describe('environment', () => {
+  const SECRET = 'host-secret-that-must-not-leak';
+  let saved: NodeJS.ProcessEnv;
+  beforeEach(() => {
+    saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: 'AKIAHOSTKEY', AWS_SECRET_ACCESS_KEY: SECRET, AWS_SESSION_TOKEN: SECRET,
+      AWS_PROFILE: 'host-profile', HOST_ONLY_VARIABLE: SECRET,
+    });
+  });
+  afterEach(() => {
+    process.env = saved;
+  });
+
+  test('is built from scratch: Lambda\'s variables and the function\'s own, nothing from the host but PATH', async () => {
+    // GIVEN
+    const warnings: string[] = [];
+    const runner = open(app, { onWarning: (m) => warnings.push(m) });
+    // WHEN
+    const res = await runner.invoke({ functionName: 'RunnerTest/Env' });
+    const env = envOf(res.payload);
+    // THEN no credentials or other host variables
+    expect(res.payload.toString()).not.toContain(SECRET);
+    for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'HOST_ONLY_VARIABLE', 'HOME']) {
+      expect(env[key]).toBeUndefined();
+    }
+    // Lambda's variables
+    expect(env).toMatchObject({
+      _HANDLER: 'function.environment',
+      AWS_LAMBDA_FUNCTION_NAME: expect.stringMatching(/^RunnerTest-Env[0-9A-F]{8}$/),
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
+      AWS_LAMBDA_LOG_GROUP_NAME: expect.stringMatching(/^\/aws\/lambda\/RunnerTest-Env/),
+      AWS_LAMBDA_LOG_STREAM_NAME: expect.stringMatching(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/),
+      AWS_REGION: 'us-east-1',
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_EXECUTION_ENV: 'AWS_Lambda_provided.al2023',
+      AWS_LAMBDA_RUNTIME_API: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+      TZ: ':UTC',
+      LANG: 'en_US.UTF-8',
+    });
+    expect(env.LAMBDA_TASK_ROOT).toBe(env.PWD);
+    expect(env.PATH.split(':')).toContain(`${env.LAMBDA_RUNTIME_DIR}/bin`);
+    expect(env.LD_LIBRARY_PATH.split(':')).toEqual(expect.arrayContaining([`${env.LAMBDA_RUNTIME_DIR}/lib`, `${env.LAMBDA_TASK_ROOT}/lib`]));
+    // the function's own variables that resolve locally; tokens skipped with a warning
+    expect(env.GREETING).toBe('hello world');
+    expect(env.MULTI).toBe('a=b c');
+    expect(env.REGION_ARN).toBe('arn:aws:s3:us-east-1::x');
+    expect(env.TOKEN).toBeUndefined();
+    expect(warnings).toEqual([expect.stringContaining('environment variable TOKEN is not set locally')]);
+    // _X_AMZN_TRACE_ID is set per invocation by the runtime, not in the process environment
+    expect(env._X_AMZN_TRACE_ID).toMatch(/^Root=1-/);
+  });
+
+  test('--env style overrides replace the function\'s variables but not Lambda\'s reserved ones', async () => {
+    const runner = open(app, { environment: { GREETING: 'overridden', TOKEN: 'given', AWS_REGION: 'nope' } });
+    const env = envOf((await runner.invoke({ functionName: 'Env' })).payload);
+    expect(env.GREETING).toBe('overridden');
+    expect(env.TOKEN).toBe('given');
+    expect(env.AWS_REGION).toBe('us-east-1');
+  });
+});
+
+describe('cleanup', () => {
+  test('close() kills the runtimes and removes the staged directories', async () => {
+    const runner = open(app);
+    const res = await runner.invoke({ functionName: 'Env' });
+    const env = envOf(res.payload);
+    const taskRoot = env.LAMBDA_TASK_ROOT;
+    expect(fs.existsSync(taskRoot)).toBe(true);
+    await runner.close();
+    expect(fs.existsSync(taskRoot)).toBe(false);
+    expect(fs.existsSync(env.LAMBDA_RUNTIME_DIR)).toBe(false);
+    await expect(runner.invoke({ functionName: 'Env' })).rejects.toMatchObject({ errorType: 'ServiceException' });
+  });
+});
+
+describe('Event invocations', () => {
+  test('a failing event is attempted 3 times by default, then written to the local dead-letter queue', async () => {
+    // GIVEN a function with a DLQ and default async settings
+    const work = tempDir();
+    const attemptsFile = path.join(work, 'attempts');
+    const assembly = synthFunctions({
+      Failing: { handler: 'count_and_fail', deadLetterQueueEnabled: true, environment: { ATTEMPTS_FILE: attemptsFile } },
+    });
+    const runner = open(assembly);
+    // WHEN
+    const res = await runner.invoke({ functionName: 'Failing', invocationType: 'Event', payload: '{"order":42}' });
+    expect(res.statusCode).toBe(202);
+    expect(res.payload.length).toBe(0);
+    await runner.waitForAsync();
+    // THEN
+    expect(fs.readFileSync(attemptsFile, 'utf8').trim().split('\n')).toHaveLength(3);
+    const dlqFile = path.join(path.dirname(assembly), '.local-runner', 'dlq', `${runner.assembly.functions[0].logicalId}.jsonl`);
+    expect(runner.dlqFile(runner.assembly.functions[0])).toBe(dlqFile);
+    const lines = fs.readFileSync(dlqFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toEqual([{
+      timestamp: expect.any(String),
+      functionName: runner.assembly.functions[0].functionName,
+      qualifier: '$LATEST',
+      condition: 'RetriesExhausted',
+      approximateInvokeCount: 3,
+      body: '{"order":42}',
+      RequestID: res.requestId,
+      ErrorCode: 200,
+      ErrorMessage: 'count_and_fail exited with status 1',
+    }]);
+  });
+
+  test('retryAttempts on the function and on an alias decide the number of attempts of each qualifier', async () => {
+    const work = tempDir();
+    const attemptsFile = path.join(work, 'attempts');
+    const dlqDir = path.join(work, 'dlq');
+    const assembly = synth((a) => {
+      const stack = new Stack(a, 'Async');
+      const fn = shellFunction(stack, 'Failing', {
+        handler: 'count_and_fail', deadLetterQueueEnabled: true, retryAttempts: 1, environment: { ATTEMPTS_FILE: attemptsFile },
+      });
+      const alias = new lambda.Alias(stack, 'Live', { aliasName: 'live', version: fn.currentVersion });
+      alias.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
+    });
+    const runner = open(assembly, { dlqDir });
+
+    await runner.invoke({ functionName: 'Failing', invocationType: 'Event' });
+    await runner.waitForAsync();
+    expect(fs.readFileSync(attemptsFile, 'utf8').trim().split('\n')).toHaveLength(2);
+
+    fs.rmSync(attemptsFile);
+    await runner.invoke({ functionName: 'Failing', qualifier: 'live', invocationType: 'Event' });
+    await runner.waitForAsync();
+    expect(fs.readFileSync(attemptsFile, 'utf8').trim().split('\n')).toHaveLength(1);
+
+    const lines = fs.readFileSync(path.join(dlqDir, `${runner.assembly.functions[0].logicalId}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.qualifier, l.approximateInvokeCount])).toEqual([['$LATEST', 2], ['live', 1]]);
+  });
+
+  test('an event older than the maximum event age is not attempted again', async () => {
+    const work = tempDir();
+    const attemptsFile = path.join(work, 'attempts');
+    const assembly = synthFunctions({
+      Failing: {
+        handler: 'count_and_fail', deadLetterQueueEnabled: true, maxEventAge: Duration.minutes(1), environment: { ATTEMPTS_FILE: attemptsFile },
+      },
+    });
+    // A clock read when the event is queued, before its first attempt, and 2 minutes later before its second.
+    let reads = 0;
+    const runner = open(assembly, { dlqDir: path.join(work, 'dlq'), clock: () => (reads++ < 2 ? 0 : 120_000) });
+    await runner.invoke({ functionName: 'Failing', invocationType: 'Event' });
+    await runner.waitForAsync();
+    expect(fs.readFileSync(attemptsFile, 'utf8').trim().split('\n')).toHaveLength(1);
+    const [line] = fs.readFileSync(runner.dlqFile(runner.assembly.functions[0]), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(line).toMatchObject({ condition: 'EventAgeExceeded', approximateInvokeCount: 1 });
+  });
+
+  test('without a dead-letter queue a failed event is dropped with a notice', async () => {
+    const work = tempDir();
+    const assembly = synthFunctions({ Failing: { handler: 'fail', retryAttempts: 0 } });
+    const notices: string[] = [];
+    const runner = open(assembly, { dlqDir: path.join(work, 'dlq'), onWarning: (m) => notices.push(m) });
+    await runner.invoke({ functionName: 'Failing', invocationType: 'Event' });
+    await runner.waitForAsync();
+    expect(notices).toEqual([expect.stringMatching(/failed 1 attempt\(s\) and is dropped: the function has no dead-letter queue/)]);
+    expect(fs.existsSync(path.join(work, 'dlq'))).toBe(false);
+  });
+
+  test('a successful event is not retried', async () => {
+    const work = tempDir();
+    const assembly = synthFunctions({ Ok: { handler: 'logs', deadLetterQueueEnabled: true } });
+    const runner = open(assembly, { dlqDir: path.join(work, 'dlq') });
+    await runner.invoke({ functionName: 'Ok', invocationType: 'Event' });
+    await runner.waitForAsync();
+    expect(runner.runtimeStarts).toBe(1);
+    expect(fs.existsSync(path.join(work, 'dlq'))).toBe(false);
   });
 });
