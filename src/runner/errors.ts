@@ -16,6 +16,7 @@ const STATUS: Record<string, number> = {
   ResourceNotFoundException: 404,
   ServiceException: 500,
   UnsupportedMediaTypeException: 415,
+  UnknownOperationException: 404,
 };
 
 /** An error of the Invoke API: `ResourceNotFoundException`, `RequestTooLargeException`, ... */

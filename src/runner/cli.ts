@@ -1,0 +1,294 @@
+#!/usr/bin/env node
+/**
+ * `cdk-custom-runtime`: run the functions of a synthesized CDK app on this machine.
+ *
+ *   cdk-custom-runtime invoke --app cdk.out --function-name MyStack/MyFn --payload '{"a":1}' out.json
+ *   cdk-custom-runtime serve --app cdk.out --port 3001
+ *   cdk-custom-runtime list --app cdk.out
+ *
+ * Exit statuses follow the AWS CLI: 0 when the Invoke API call succeeded (a
+ * function error included), 254 for an Invoke API error, 252 for a usage
+ * error, 255 for anything else.
+ */
+import * as fs from 'node:fs';
+import { describe } from './cloud-assembly';
+import { InvokeError, LocalRunnerError } from './errors';
+import { InvokeApiServer } from './invoke-api-server';
+import { LocalRunner, LocalRunnerOptions } from './local-runner';
+
+const EXIT_SERVICE_ERROR = 254;
+const EXIT_USAGE = 252;
+const EXIT_OTHER = 255;
+
+const COMMON_OPTIONS = ['app', 'region', 'env', 'dlq-dir', 'async-retry-delays', 'quiet'];
+const OPTIONS: Record<string, string[]> = {
+  invoke: [...COMMON_OPTIONS, 'function-name', 'qualifier', 'invocation-type', 'log-type', 'payload', 'client-context', 'cli-binary-format'],
+  serve: [...COMMON_OPTIONS, 'port'],
+  list: ['app', 'region'],
+};
+/** Options without a value. */
+const FLAGS = new Set(['quiet']);
+/** Options that may be given more than once. */
+const REPEATABLE = new Set(['env']);
+
+const USAGE = `usage: cdk-custom-runtime <command> [options]
+
+Run the Lambda functions of a synthesized CDK app (a cloud assembly) on this machine.
+
+Commands:
+  invoke [options] <outfile>   Invoke a function once, like \`aws lambda invoke\`
+  serve [options]              Serve Lambda's Invoke API on 127.0.0.1, runtimes kept warm
+  list [options]               List the functions of the cloud assembly and their qualifiers
+
+Options of invoke:
+  --function-name <name>       Logical ID, construct path, FunctionName or ARN (name:qualifier works);
+                               optional when the assembly holds one function
+  --qualifier <q>              $LATEST, a version number or an alias name
+  --invocation-type <type>     RequestResponse (default), Event or DryRun
+  --log-type <type>            None (default) or Tail
+  --payload <json>             The event; file://<path> or fileb://<path> reads a file. Default: {}
+  --cli-binary-format <f>      raw-in-base64-out (default: --payload is the JSON itself) or base64
+  --client-context <base64>    Base64-encoded JSON object passed to the runtime
+
+Options of serve:
+  --port <n>                   Port on 127.0.0.1 (default 3001; 0 picks a free one)
+
+Common options:
+  --app <dir>                  The cloud assembly (default: cdk.out)
+  --region <region>            Region of environment-agnostic stacks (default: us-east-1)
+  --env KEY=VALUE              Set a variable in the function's environment (repeatable)
+  --dlq-dir <dir>              Dead-letter queue files (default: <app>/../.local-runner/dlq)
+  --async-retry-delays <ms,ms> Delays before the retries of a failed Event invocation (default: 0,0)
+  --quiet                      Do not copy the functions' logs to stderr
+
+See docs/local-runner.md.
+`;
+
+class UsageError extends Error {}
+
+interface Parsed {
+  readonly command: string;
+  readonly values: Map<string, string[]>;
+  readonly positionals: string[];
+}
+
+function parse(argv: string[]): Parsed {
+  const [command, ...rest] = argv;
+  const allowed = OPTIONS[command ?? ''];
+  if (!allowed) {
+    throw new UsageError(command === undefined ? 'a command is required' : `unknown command: ${command}`);
+  }
+  const values = new Map<string, string[]>();
+  const positionals: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (!arg.startsWith('--') || arg === '--') {
+      positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    if (!allowed.includes(name)) {
+      throw new UsageError(`Unknown options: ${arg}`);
+    }
+    let value: string;
+    if (FLAGS.has(name)) {
+      value = 'true';
+    } else if (eq >= 0) {
+      value = arg.slice(eq + 1);
+    } else if (i + 1 < rest.length) {
+      value = rest[++i];
+    } else {
+      throw new UsageError(`argument --${name}: expected one argument`);
+    }
+    if (values.has(name) && !REPEATABLE.has(name)) {
+      throw new UsageError(`argument --${name}: given more than once`);
+    }
+    values.set(name, [...(values.get(name) ?? []), value]);
+  }
+  return { command, values, positionals };
+}
+
+function one(parsed: Parsed, name: string): string | undefined {
+  return parsed.values.get(name)?.[0];
+}
+
+function runnerOptions(parsed: Parsed, onLog?: (text: string) => void): LocalRunnerOptions {
+  const environment: Record<string, string> = {};
+  for (const pair of parsed.values.get('env') ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) {
+      throw new UsageError(`argument --env: expected KEY=VALUE, got '${pair}'`);
+    }
+    environment[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  const delays = one(parsed, 'async-retry-delays');
+  const asyncRetryDelaysMs = delays === undefined ? undefined : delays.split(',').map((d) => {
+    const n = Number(d);
+    if (d.trim() === '' || !Number.isFinite(n) || n < 0) {
+      throw new UsageError(`argument --async-retry-delays: expected milliseconds like 60000,120000, got '${delays}'`);
+    }
+    return n;
+  });
+  return {
+    region: one(parsed, 'region'),
+    dlqDir: one(parsed, 'dlq-dir'),
+    environment,
+    asyncRetryDelaysMs,
+    onLog: parsed.values.has('quiet') ? undefined : onLog,
+    onWarning: (message) => process.stderr.write(`[cdk-custom-runtime] ${message}\n`),
+  };
+}
+
+/** `--payload`: the JSON itself, or file:// / fileb://; base64-decoded with --cli-binary-format base64. */
+function readPayload(parsed: Parsed): Buffer | undefined {
+  const value = one(parsed, 'payload');
+  if (value === undefined) {
+    return undefined;
+  }
+  let raw: Buffer;
+  const file = /^fileb?:\/\/(.*)$/.exec(value);
+  if (file) {
+    try {
+      raw = fs.readFileSync(file[1]);
+    } catch (e) {
+      throw new UsageError(`Error parsing parameter '--payload': Unable to load paramfile ${value}: ${(e as Error).message}`);
+    }
+  } else {
+    raw = Buffer.from(value, 'utf8');
+  }
+  const format = one(parsed, 'cli-binary-format') ?? 'raw-in-base64-out';
+  if (format === 'base64') {
+    const text = raw.toString('utf8').trim();
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) {
+      throw new UsageError("Invalid base64 for parameter '--payload' (use --cli-binary-format raw-in-base64-out to pass JSON)");
+    }
+    return Buffer.from(text, 'base64');
+  }
+  if (format !== 'raw-in-base64-out') {
+    throw new UsageError(`argument --cli-binary-format: Invalid choice '${format}', valid choices are: base64 | raw-in-base64-out`);
+  }
+  return raw;
+}
+
+async function invoke(parsed: Parsed): Promise<number> {
+  if (parsed.positionals.length !== 1) {
+    throw new UsageError(parsed.positionals.length === 0
+      ? 'the following arguments are required: outfile'
+      : `Unknown options: ${parsed.positionals.slice(1).join(', ')}`);
+  }
+  const outfile = parsed.positionals[0];
+  const payload = readPayload(parsed);
+  const runner = LocalRunner.open(one(parsed, 'app') ?? 'cdk.out', runnerOptions(parsed, (text) => process.stderr.write(text)));
+  try {
+    const invocationType = one(parsed, 'invocation-type');
+    const res = await runner.invoke({
+      functionName: one(parsed, 'function-name'),
+      qualifier: one(parsed, 'qualifier'),
+      invocationType,
+      logType: one(parsed, 'log-type'),
+      clientContext: one(parsed, 'client-context'),
+      payload,
+    });
+    fs.writeFileSync(outfile, res.payload);
+    // The AWS CLI's order.
+    const output: Record<string, unknown> = { StatusCode: res.statusCode };
+    if (res.functionError !== undefined) {
+      output.FunctionError = res.functionError;
+    }
+    if (res.logResult !== undefined) {
+      output.LogResult = res.logResult;
+    }
+    if (res.executedVersion !== undefined) {
+      output.ExecutedVersion = res.executedVersion;
+    }
+    process.stdout.write(JSON.stringify(output, undefined, 4) + '\n');
+    // An Event invocation is queued: stay until its attempts (and retries) are over, so the DLQ file can be read.
+    await runner.waitForAsync();
+    return 0;
+  } finally {
+    await runner.close();
+  }
+}
+
+async function serve(parsed: Parsed): Promise<number> {
+  if (parsed.positionals.length > 0) {
+    throw new UsageError(`Unknown options: ${parsed.positionals.join(', ')}`);
+  }
+  const portText = one(parsed, 'port') ?? '3001';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`argument --port: expected a port number, got '${portText}'`);
+  }
+  const runner = LocalRunner.open(one(parsed, 'app') ?? 'cdk.out', runnerOptions(parsed, (text) => process.stderr.write(text)));
+  let server: InvokeApiServer;
+  try {
+    server = await InvokeApiServer.start(runner, { port });
+  } catch (e) {
+    await runner.close();
+    throw new LocalRunnerError(`Cannot listen on 127.0.0.1:${port}: ${(e as Error).message}`);
+  }
+  process.stdout.write(`Invoke API listening on ${server.url}\n`);
+  for (const fn of runner.assembly.functions) {
+    process.stdout.write(`  ${fn.functionName}  (${describe(fn)})\n`);
+  }
+  process.stdout.write(`Try: aws lambda invoke --endpoint-url ${server.url} --function-name <name> out.json   (Ctrl-C to stop)\n`);
+  return new Promise<number>((resolve) => {
+    const stop = (signal: string): void => {
+      process.stderr.write(`[cdk-custom-runtime] ${signal}: stopping\n`);
+      void server.close().then(() => runner.close()).then(() => resolve(0));
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}
+
+function list(parsed: Parsed): number {
+  const runner = LocalRunner.open(one(parsed, 'app') ?? 'cdk.out', { region: one(parsed, 'region') });
+  const rows = runner.assembly.functions.map((fn) => ({
+    LogicalId: fn.logicalId,
+    ConstructPath: describe(fn),
+    FunctionName: fn.functionName,
+    Runtime: fn.runtime,
+    Handler: fn.handler,
+    Qualifiers: ['$LATEST', ...fn.versions.map((v) => v.number), ...fn.aliases.map((a) => a.name)],
+  }));
+  void runner.close();
+  process.stdout.write(JSON.stringify({ Functions: rows }, undefined, 4) + '\n');
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
+    process.stdout.write(USAGE);
+    return argv.length === 0 ? EXIT_USAGE : 0;
+  }
+  try {
+    const parsed = parse(argv);
+    switch (parsed.command) {
+      case 'invoke':
+        return await invoke(parsed);
+      case 'serve':
+        return await serve(parsed);
+      default:
+        return list(parsed);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`${USAGE}\ncdk-custom-runtime: error: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (e instanceof InvokeError) {
+      process.stderr.write(`\nAn error occurred (${e.errorType}) when calling the Invoke operation: ${e.message}\n`);
+      return EXIT_SERVICE_ERROR;
+    }
+    process.stderr.write(`\ncdk-custom-runtime: ${e instanceof LocalRunnerError ? e.message : (e as Error).stack ?? String(e)}\n`);
+    return EXIT_OTHER;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,155 @@
+/**
+ * Lambda's Invoke API on loopback, answered by a `LocalRunner`:
+ * `POST /2015-03-31/functions/{FunctionName}/invocations[?Qualifier=Q]`,
+ * with the request and response headers of the real API and its error
+ * shape, so that the AWS CLI and SDKs work against it (`--endpoint-url`).
+ */
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { InvokeError, LocalRunnerError } from './errors';
+import { LocalRunner, MAX_ASYNC_PAYLOAD_BYTES } from './local-runner';
+import { MAX_SYNC_PAYLOAD_BYTES } from './runtime-instance';
+
+const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
+
+export interface InvokeApiServerOptions {
+  /** @default 0 (any free port) */
+  readonly port?: number;
+  /** @default 127.0.0.1 */
+  readonly host?: string;
+}
+
+export class InvokeApiServer {
+  /** Listens on loopback; the runner's runtimes start on their first invocation and stay warm. */
+  public static async start(runner: LocalRunner, options: InvokeApiServerOptions = {}): Promise<InvokeApiServer> {
+    const server = new InvokeApiServer(runner);
+    await new Promise<void>((resolve, reject) => {
+      server.server.once('error', reject);
+      server.server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+        server.server.off('error', reject);
+        resolve();
+      });
+    });
+    return server;
+  }
+
+  private readonly server: http.Server;
+
+  private constructor(private readonly runner: LocalRunner) {
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch((e: Error) => sendError(res, new InvokeError('ServiceException', e.message)));
+    });
+  }
+
+  /** `http://127.0.0.1:<port>`: the endpoint URL for the AWS CLI and SDKs. */
+  public get url(): string {
+    const info = this.server.address() as AddressInfo;
+    return `http://${info.address}:${info.port}`;
+  }
+
+  public get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** Stops listening (the runner stays open: close it too). */
+  public async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const match = INVOKE_PATH.exec(url.pathname);
+    if (req.method !== 'POST' || !match) {
+      req.resume();
+      sendError(res, new InvokeError('UnknownOperationException', `Unknown operation: ${req.method} ${url.pathname}`));
+      return;
+    }
+    const invocationType = header(req, 'x-amz-invocation-type');
+    const limit = invocationType === 'Event' ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES;
+    const body = await readBody(req, limit);
+    if (body === undefined) {
+      sendError(res, new InvokeError('RequestTooLargeException',
+        `Request must be smaller than ${limit} bytes for the ${invocationType === 'Event' ? 'InvokeAsync' : 'InvokeFunction'} operation`));
+      return;
+    }
+    let functionName: string;
+    try {
+      functionName = decodeURIComponent(match[1]);
+    } catch {
+      functionName = match[1];
+    }
+    try {
+      const result = await this.runner.invoke({
+        functionName,
+        qualifier: url.searchParams.get('Qualifier') ?? undefined,
+        invocationType,
+        logType: header(req, 'x-amz-log-type'),
+        clientContext: header(req, 'x-amz-client-context'),
+        payload: body,
+      });
+      const headers: http.OutgoingHttpHeaders = {
+        'Content-Type': 'application/json',
+        'Content-Length': result.payload.length,
+        'x-amzn-RequestId': result.requestId,
+      };
+      if (result.executedVersion !== undefined) {
+        headers['X-Amz-Executed-Version'] = result.executedVersion;
+      }
+      if (result.functionError !== undefined) {
+        headers['X-Amz-Function-Error'] = result.functionError;
+      }
+      if (result.logResult !== undefined) {
+        headers['X-Amz-Log-Result'] = result.logResult;
+      }
+      res.writeHead(result.statusCode, headers);
+      res.end(result.payload);
+    } catch (e) {
+      if (e instanceof InvokeError) {
+        sendError(res, e);
+      } else if (e instanceof LocalRunnerError) {
+        sendError(res, new InvokeError('ServiceException', e.message));
+      } else {
+        throw e;
+      }
+    }
+  }
+}
+
+function header(req: http.IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The body, or `undefined` when it is larger than `limit` (the rest is drained). */
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+      }
+    });
+    req.on('end', () => resolve(size <= limit ? Buffer.concat(chunks) : undefined));
+    req.on('error', reject);
+  });
+}
+
+/** Lambda's error shape: the `x-amzn-ErrorType` header and `{"Type":"User","message":...}`. */
+function sendError(res: http.ServerResponse, error: InvokeError, status: number = error.statusCode): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify({ Type: error.faultType, message: error.message });
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(body),
+    'x-amzn-ErrorType': error.errorType,
+  });
+  res.end(body);
+}
