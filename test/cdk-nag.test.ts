@@ -1,10 +1,13 @@
 import { App, CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { CustomRuntimeFunction } from '../src';
+import { CustomRuntimeFunction, TrafficShift } from '../src';
 import { nagFindings } from './nag';
 import { echoCode } from './util';
 
@@ -26,6 +29,11 @@ describe('cdk-nag AwsSolutions and Serverless packs', () => {
     const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
     const failures = new sqs.Queue(stack, 'Failures', { enforceSSL: true, encryptionMasterKey: key });
+    const onCall = new sns.Topic(stack, 'OnCall', { enforceSSL: true, masterKey: key });
+    const hook = (id: string) => new CustomRuntimeFunction(stack, id, { code: echoCode(), handler: 'function.handler', alarms: { enabled: false } }).function;
+    const latency = new cloudwatch.Alarm(stack, 'Latency', {
+      metric: new cloudwatch.Metric({ namespace: 'App', metricName: 'Latency' }), threshold: 1, evaluationPeriods: 1,
+    });
     const fn = new CustomRuntimeFunction(stack, 'Fn', {
       code: echoCode(),
       handler: 'function.handler',
@@ -40,6 +48,19 @@ describe('cdk-nag AwsSolutions and Serverless packs', () => {
       onFailure: new destinations.SqsDestination(failures),
       reservedConcurrentExecutions: 20,
       provisionedConcurrentExecutions: 2,
+      provisionedConcurrencyScaling: {
+        maxCapacity: 10,
+        utilizationTarget: 0.5,
+        schedules: [{ name: 'OfficeHours', schedule: appscaling.Schedule.cron({ weekDay: 'MON-FRI', hour: '8', minute: '0' }), minCapacity: 5 }],
+      },
+      alarms: { alarmTopic: onCall, errorRate: { threshold: 2 }, deadLetterMessages: { rollback: true } },
+      deployment: {
+        trafficShift: TrafficShift.canary(20, Duration.minutes(10)),
+        preTrafficHook: hook('PreTraffic'),
+        postTrafficHook: hook('PostTraffic'),
+        alarms: [latency],
+        rollbackOnStop: true,
+      },
       architecture: lambda.Architecture.ARM_64,
       vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
@@ -58,5 +79,18 @@ describe('cdk-nag AwsSolutions and Serverless packs', () => {
     tracingPolicy.addMetadata('cdk_nag', { rules_to_suppress: [] });
     const findings = nagFindings(app, stack);
     expect(findings).toEqual([expect.stringMatching(/^\/NagStack\/Fn\/TracingPolicy\/Resource: AwsSolutions-IAM5\[Resource::\*\]/)]);
+  });
+
+  test('removing the deployment group\'s acknowledgements makes its findings reappear (the test can fail)', () => {
+    const { app, stack } = newApp();
+    const hook = new CustomRuntimeFunction(stack, 'Hook', { code: echoCode(), handler: 'function.handler', alarms: { enabled: false } });
+    const fn = new CustomRuntimeFunction(stack, 'Fn', { code: echoCode(), handler: 'function.handler', deployment: { preTrafficHook: hook.function } });
+    const role = fn.deploymentGroup!.role.node;
+    (role.defaultChild as CfnResource).addMetadata('cdk_nag', { rules_to_suppress: [] });
+    (role.findChild('DefaultPolicy').node.defaultChild as CfnResource).addMetadata('cdk_nag', { rules_to_suppress: [] });
+    expect(nagFindings(app, stack).map(f => f.replace(/: (AwsSolutions-IAM\d\[[^\]]*\])[\s\S]*/, ': $1'))).toEqual([
+      expect.stringMatching(/^\/NagStack\/Fn\/DeploymentGroup\/ServiceRole\/Resource: AwsSolutions-IAM4\[Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSCodeDeployRoleForLambdaLimited\]$/),
+      expect.stringMatching(/^\/NagStack\/Fn\/DeploymentGroup\/ServiceRole\/DefaultPolicy\/Resource: AwsSolutions-IAM5\[Resource::<HookFunction[0-9A-F]{8}\.Arn>:\*\]$/),
+    ]);
   });
 });
