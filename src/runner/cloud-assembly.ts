@@ -619,7 +619,11 @@ function layerOf(stack: StackInfo, entry: unknown, ctx: IntrinsicContext, allSta
   const id = referencedLogicalId(target);
   const resource = id === undefined ? undefined : owner.template.Resources?.[id];
   if (resource?.Type === 'AWS::Lambda::LayerVersion') {
-    return { description: `${owner.displayName}/${id}`, content: codeOf(owner, resource, 'Content', new StackContext(owner)) };
+    const cdkPath = resource.Metadata?.['aws:cdk:path'];
+    return {
+      description: typeof cdkPath === 'string' ? cdkPath : owner.constructPaths.get(id!) ?? `${owner.displayName}/${id}`,
+      content: codeOf(owner, resource, 'Content', new StackContext(owner)),
+    };
   }
   const arn = evaluateString(target, ctx);
   return {
