@@ -275,6 +275,8 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
 
   /**
    * Lets an IAM principal invoke the alias (`lambda:InvokeFunction` on the alias ARN only).
+   *
+   * @param grantee the principal to allow
    */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
     return this.alias.grantInvoke(grantee);
@@ -286,6 +288,7 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
    * Refused without `sourceArn` or `sourceAccount` (confused-deputy protection).
    *
    * @param id a construct ID for the permission, unique within this function
+   * @param options the service principal and the source it acts for
    */
   public allowInvokeByService(id: string, options: ServiceInvokeOptions): void {
     checkPattern(this, 'servicePrincipal', options.servicePrincipal, /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/, 'must be an AWS service principal such as "events.amazonaws.com"');
@@ -332,6 +335,8 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
   /**
    * Adds a function URL to the alias. It requires IAM authentication unless `authType` says otherwise;
    * `FunctionUrlAuthType.NONE` records an acknowledgeable warning (`cdk-custom-runtime:publicFunctionUrl`).
+   *
+   * @param options the URL's settings (auth type, CORS, invoke mode)
    */
   public addFunctionUrl(options: lambda.FunctionUrlOptions = {}): lambda.FunctionUrl {
     const authType = options.authType ?? lambda.FunctionUrlAuthType.AWS_IAM;
@@ -344,6 +349,8 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
 
   /**
    * Adds an event source to the alias, so that events reach the published version.
+   *
+   * @param source the event source, for example an SQS queue
    */
   public addEventSource(source: lambda.IEventSource): void {
     this.alias.addEventSource(source);
@@ -354,7 +361,8 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
    *
    * Built from names only, so alarms on it never depend on the alias or its deployment group.
    *
-   * @default - average over 5 minutes
+   * @param metricName the metric's name in the `AWS/Lambda` namespace, for example `AsyncEventsDropped`
+   * @param props statistic, period, label and other options; the statistic defaults to Average and the period to 5 minutes
    */
   public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return aliasMetric(this.function.functionName, this.alias.aliasName, metricName, props);
@@ -363,7 +371,7 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
   /**
    * Invocations of the alias, failed ones included.
    *
-   * @default - sum over 5 minutes
+   * @param props statistic, period and other options; the statistic defaults to Sum and the period to 5 minutes
    */
   public metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('Invocations', { statistic: cloudwatch.Stats.SUM, ...props });
@@ -372,7 +380,7 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
   /**
    * Invocations of the alias that ended in a function error.
    *
-   * @default - sum over 5 minutes
+   * @param props statistic, period and other options; the statistic defaults to Sum and the period to 5 minutes
    */
   public metricErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('Errors', { statistic: cloudwatch.Stats.SUM, ...props });
@@ -381,7 +389,7 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
   /**
    * Errors in percent of invocations: `100 * Errors / Invocations`, no value when there is no invocation.
    *
-   * @default - over 5 minutes
+   * @param props period, label and other options; the period defaults to 5 minutes
    */
   public metricErrorRate(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
     const period = props?.period ?? Duration.minutes(5);
@@ -391,7 +399,7 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
   /**
    * Invocation requests of the alias that were throttled.
    *
-   * @default - sum over 5 minutes
+   * @param props statistic, period and other options; the statistic defaults to Sum and the period to 5 minutes
    */
   public metricThrottles(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('Throttles', { statistic: cloudwatch.Stats.SUM, ...props });
@@ -400,7 +408,7 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
   /**
    * Time the function spent on each event through the alias, in milliseconds.
    *
-   * @default - average over 5 minutes
+   * @param props statistic, period and other options; the statistic defaults to Average and the period to 5 minutes
    */
   public metricDuration(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('Duration', { statistic: cloudwatch.Stats.AVERAGE, ...props });
@@ -409,7 +417,7 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
   /**
    * Instances of the alias processing events at the same time.
    *
-   * @default - maximum over 5 minutes
+   * @param props statistic, period and other options; the statistic defaults to Maximum and the period to 5 minutes
    */
   public metricConcurrentExecutions(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('ConcurrentExecutions', { statistic: cloudwatch.Stats.MAXIMUM, ...props });
@@ -418,7 +426,7 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
   /**
    * Invocations of the alias served on standard concurrency because all provisioned concurrency was in use.
    *
-   * @default - sum over 5 minutes
+   * @param props statistic, period and other options; the statistic defaults to Sum and the period to 5 minutes
    */
   public metricProvisionedConcurrencySpilloverInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('ProvisionedConcurrencySpilloverInvocations', { statistic: cloudwatch.Stats.SUM, ...props });
@@ -427,7 +435,7 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
   /**
    * Asynchronous events of the alias that could not be sent to the dead-letter queue or topic.
    *
-   * @default - sum over 5 minutes
+   * @param props statistic, period and other options; the statistic defaults to Sum and the period to 5 minutes
    */
   public metricDeadLetterErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('DeadLetterErrors', { statistic: cloudwatch.Stats.SUM, ...props });
@@ -436,7 +444,7 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
   /**
    * Asynchronous results of the alias that could not be sent to their `onSuccess`/`onFailure` destination.
    *
-   * @default - sum over 5 minutes
+   * @param props statistic, period and other options; the statistic defaults to Sum and the period to 5 minutes
    */
   public metricDestinationDeliveryFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('DestinationDeliveryFailures', { statistic: cloudwatch.Stats.SUM, ...props });

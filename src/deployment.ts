@@ -68,6 +68,8 @@ export class TrafficShift {
 
   /**
    * Any CodeDeploy deployment configuration for Lambda, for example one imported by name.
+   *
+   * @param config the deployment configuration
    */
   public static fromDeploymentConfig(config: codedeploy.ILambdaDeploymentConfig): TrafficShift {
     return new TrafficShift('Imported', () => config);
