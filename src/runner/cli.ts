@@ -180,12 +180,18 @@ async function invoke(parsed: Parsed): Promise<number> {
   const outfile = parsed.positionals[0];
   const payload = readPayload(parsed);
   const runner = LocalRunner.open(one(parsed, 'app') ?? 'cdk.out', runnerOptions(parsed, (text) => process.stderr.write(text)));
+  // The runtimes run in their own process groups, out of reach of the terminal's Ctrl-C: stop them on the way out.
+  for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`[cdk-custom-runtime] ${signal}: stopping\n`);
+      void runner.close().then(() => process.exit(status));
+    });
+  }
   try {
-    const invocationType = one(parsed, 'invocation-type');
     const res = await runner.invoke({
       functionName: one(parsed, 'function-name'),
       qualifier: one(parsed, 'qualifier'),
-      invocationType,
+      invocationType: one(parsed, 'invocation-type'),
       logType: one(parsed, 'log-type'),
       clientContext: one(parsed, 'client-context'),
       payload,

@@ -22,6 +22,8 @@ export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
 export const DEFAULT_INIT_TIMEOUT_MS = 10_000;
 /** The paths Lambda looks for a bootstrap at, in order, as its error message names them. */
 const LAMBDA_BOOTSTRAPS = '[/var/task/bootstrap /opt/bootstrap]';
+/** How much of an invocation's log is kept (characters); LogResult needs the last 4 KB. */
+const LOG_KEEP_CHARS = 64 * 1024;
 /** How Lambda (a Go program) words the signals that end a runtime. */
 const SIGNAL_NAMES: Record<string, string> = {
   SIGKILL: 'killed', SIGTERM: 'terminated', SIGSEGV: 'segmentation fault', SIGABRT: 'aborted', SIGINT: 'interrupt', SIGBUS: 'bus error',
@@ -90,8 +92,8 @@ export class RuntimeInstance {
   private readonly stdioClosed: Promise<void>;
   private readonly startedAt = performance.now();
   private exitStatus?: string;
-  private pendingLog: string[] = [];
-  private captured?: string[];
+  private pendingLog = new LogBuffer();
+  private captured?: LogBuffer;
   private initDurationMs?: number;
   private reportInit = true;
   private maxMemoryMb = 0;
@@ -193,8 +195,8 @@ export class RuntimeInstance {
   /** Runs one invocation to its end: response, function error, timeout or runtime exit. Never rejects. */
   public async invoke(inv: InstanceInvocation): Promise<InstanceResult> {
     const init = await this.init;
-    const log: string[] = this.pendingLog;
-    this.pendingLog = [];
+    const log = this.pendingLog;
+    this.pendingLog = new LogBuffer();
     this.captured = log;
     const started = performance.now();
     this.line(`START RequestId: ${inv.requestId} Version: ${this.spec.executedVersion}\n`);
@@ -213,7 +215,7 @@ export class RuntimeInstance {
     this.line(`END RequestId: ${inv.requestId}\n`);
     this.line(this.report(inv.requestId, durationMs, status));
     this.captured = undefined;
-    return { ...result, log: log.join(''), durationMs };
+    return { ...result, log: log.text(), durationMs };
   }
 
   /** Kills the runtime's process group and stops the Runtime API server. */
@@ -358,6 +360,29 @@ export class RuntimeInstance {
   /** How many responses the Runtime API server refused as too large (413). */
   private rejectedResponses(): number {
     return this.server.protocolErrors.filter((e) => e.startsWith('413')).length;
+  }
+}
+
+/**
+ * The end of a log: callers only need its last 4 KB (LogResult), so a chatty
+ * runtime costs no more than `LOG_KEEP_BYTES` of memory per invocation.
+ */
+class LogBuffer {
+  private chunks: string[] = [];
+  private length = 0;
+
+  public push(text: string): void {
+    this.chunks.push(text);
+    this.length += text.length;
+    if (this.length > 2 * LOG_KEEP_CHARS) {
+      const joined = this.chunks.join('').slice(-LOG_KEEP_CHARS);
+      this.chunks = [joined];
+      this.length = joined.length;
+    }
+  }
+
+  public text(): string {
+    return this.chunks.join('');
   }
 }
 

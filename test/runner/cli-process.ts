@@ -38,7 +38,7 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-function cliProcess(args: string[], env: NodeJS.ProcessEnv, cwd?: string): ChildProcess {
+export function cliProcess(args: string[], env: NodeJS.ProcessEnv, cwd?: string): ChildProcess {
   return spawn(process.execPath, [cliScript(), ...args], {
     cwd: cwd ?? ROOT,
     env: { ...process.env, ...env },

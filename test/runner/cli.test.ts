@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { removeTempDirs, shellFunction, synth, synthFunctions, tempDir } from './assembly';
-import { runCli } from './cli-process';
+import { cliProcess, runCli } from './cli-process';
 
 let app: string;
 let work: string;
@@ -161,6 +161,38 @@ describe('cdk-custom-runtime invoke', () => {
     expect(res.stderr).toContain('written to the dead-letter queue');
   });
 });
+
+describe('signals', () => {
+  test('Ctrl-C during invoke kills the runtime\'s process group and removes the staged code', async () => {
+    // GIVEN an invocation of a slow handler that started a child process
+    const childPidFile = path.join(work, 'child.pid');
+    const assembly = synthFunctions({ Slow: { handler: 'slow', timeout: 30, environment: { CHILD_PID_FILE: childPidFile } } });
+    const tmp = path.join(work, 'tmp'); // the CLI stages the code under $TMPDIR
+    fs.mkdirSync(tmp);
+    const child = cliProcess(['invoke', '--app', assembly, outfile()], { TMPDIR: tmp });
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+    while (!fs.existsSync(childPidFile) || fs.readFileSync(childPidFile, 'utf8') === '') {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const handlerChild = Number(fs.readFileSync(childPidFile, 'utf8'));
+    expect(fs.readdirSync(tmp)).toEqual([expect.stringMatching(/^cdk-custom-runtime-/)]);
+    // WHEN
+    child.kill('SIGINT');
+    // THEN
+    expect(await exited).toBe(130);
+    expect(isAlive(handlerChild)).toBe(false);
+    expect(fs.readdirSync(tmp)).toEqual([]);
+  });
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 describe('cdk-custom-runtime list', () => {
   test('lists the functions with their qualifiers', async () => {
