@@ -1,0 +1,325 @@
+/**
+ * A Lambda Runtime API (version 2018-06-01) server on loopback.
+ *
+ * It plays the part of the Lambda service towards one runtime process (a
+ * `bootstrap`): the caller queues invocations with `invoke()`, the runtime
+ * long-polls `GET /runtime/invocation/next`, and the promise returned by
+ * `invoke()` settles when the runtime posts `/response` or `/error` for it.
+ *
+ * Node built-ins only: the local runner ships it. Not part of the jsii API
+ * (not exported from `src/index.ts`).
+ */
+import { randomUUID } from 'node:crypto';
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+
+const API_PREFIX = '/2018-06-01/runtime';
+const DEFAULT_MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
+const DEFAULT_TIMEOUT_MS = 3000;
+const DEFAULT_FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:local';
+
+/** One invocation, as the caller queues it. */
+export interface RuntimeInvocation {
+  /** The event, handed to the runtime byte for byte. */
+  readonly payload: Buffer;
+  /** @default - a random UUID */
+  readonly requestId?: string;
+  /** Epoch milliseconds. @default - when the runtime receives the event, plus the `timeoutMs` option */
+  readonly deadlineMs?: number;
+  /** @default 'arn:aws:lambda:us-east-1:123456789012:function:local' */
+  readonly invokedFunctionArn?: string;
+  /** `Lambda-Runtime-Trace-Id`. @default - header omitted */
+  readonly traceId?: string;
+  /** `Lambda-Runtime-Client-Context`. @default - header omitted */
+  readonly clientContext?: string;
+  /** `Lambda-Runtime-Cognito-Identity`. @default - header omitted */
+  readonly cognitoIdentity?: string;
+}
+
+/** How the runtime answered one invocation. */
+export type InvocationResult =
+  | { readonly kind: 'response'; readonly requestId: string; readonly body: Buffer }
+  | { readonly kind: 'error'; readonly requestId: string; readonly errorType?: string; readonly body: Buffer };
+
+/** What the runtime posted to `/runtime/init/error`. */
+export interface InitError {
+  /** The `Lambda-Runtime-Function-Error-Type` header, when sent. */
+  readonly errorType?: string;
+  readonly body: Buffer;
+}
+
+export interface RuntimeApiServerOptions {
+  /**
+   * Largest response body accepted on `/response`; a larger one is answered 413.
+   * @default 6291456 (6 MB, Lambda's synchronous payload limit)
+   */
+  readonly maxResponseBytes?: number;
+  /**
+   * Deadline of an invocation that sets none, counted from when the runtime receives it.
+   * @default 3000
+   */
+  readonly timeoutMs?: number;
+}
+
+interface Queued {
+  readonly invocation: RuntimeInvocation;
+  readonly requestId: string;
+  readonly resolve: (result: InvocationResult) => void;
+  readonly reject: (error: Error) => void;
+}
+
+type Route =
+  | { readonly kind: 'next' }
+  | { readonly kind: 'response' | 'error'; readonly requestId: string }
+  | { readonly kind: 'init-error' }
+  | { readonly kind: 'unknown' };
+
+export class RuntimeApiServer {
+  /** Starts a server on 127.0.0.1 with a port chosen by the system. */
+  public static async start(options: RuntimeApiServerOptions = {}): Promise<RuntimeApiServer> {
+    const server = new RuntimeApiServer(options);
+    await new Promise<void>((resolve, reject) => {
+      server.server.once('error', reject);
+      server.server.listen(0, '127.0.0.1', () => {
+        server.server.off('error', reject);
+        resolve();
+      });
+    });
+    return server;
+  }
+
+  /** Everything posted to `/runtime/init/error`, oldest first. */
+  public readonly initErrors: InitError[] = [];
+  /**
+   * Every request answered with a 4xx for a reason of the runtime's making
+   * (unknown path, unknown request id, a second answer to one invocation), oldest first.
+   */
+  public readonly protocolErrors: string[] = [];
+
+  private readonly server: http.Server;
+  private readonly maxResponseBytes: number;
+  private readonly timeoutMs: number;
+  private readonly queue: Queued[] = [];
+  private readonly waiting: http.ServerResponse[] = [];
+  private readonly inFlight = new Map<string, Queued>();
+  private readonly answered = new Set<string>();
+  private readonly initErrorListeners: Array<(e: InitError) => void> = [];
+  private readonly faults: number[] = [];
+  private nextCount = 0;
+
+  private constructor(options: RuntimeApiServerOptions) {
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.server = http.createServer((req, res) => this.route(req, res));
+  }
+
+  /** `host:port`, the value for `AWS_LAMBDA_RUNTIME_API`. */
+  public get address(): string {
+    const info = this.server.address() as AddressInfo;
+    return `${info.address}:${info.port}`;
+  }
+
+  /** How many `GET /runtime/invocation/next` requests arrived. */
+  public get nextCalls(): number {
+    return this.nextCount;
+  }
+
+  /**
+   * Queues an invocation (first in, first out). The promise resolves when the
+   * runtime posts `/response` or `/error` for it, and rejects on `cancelPending()`.
+   */
+  public invoke(invocation: RuntimeInvocation): Promise<InvocationResult> {
+    return new Promise<InvocationResult>((resolve, reject) => {
+      this.queue.push({ invocation, requestId: invocation.requestId ?? randomUUID(), resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** Calls `listener` for every later post to `/runtime/init/error`. */
+  public onInitError(listener: (e: InitError) => void): void {
+    this.initErrorListeners.push(listener);
+  }
+
+  /**
+   * Fault injection: the next `times` posts to `/invocation/{id}/response` are
+   * answered with `status` (e.g. 413, or 500 for "container error, exit") and not recorded.
+   */
+  public failNextPost(status: number, times: number = 1): void {
+    for (let i = 0; i < times; i++) {
+      this.faults.push(status);
+    }
+  }
+
+  /** Rejects every queued and in-flight invocation, e.g. when the runtime died or timed out. */
+  public cancelPending(reason: string): void {
+    const pending = [...this.inFlight.values(), ...this.queue.splice(0)];
+    for (const entry of this.inFlight.values()) {
+      this.answered.add(entry.requestId);
+    }
+    this.inFlight.clear();
+    for (const entry of pending) {
+      entry.reject(new Error(reason));
+    }
+  }
+
+  /** Cancels what is pending, ends open long polls, and stops listening. */
+  public async close(): Promise<void> {
+    this.cancelPending('Runtime API server closed');
+    for (const res of this.waiting.splice(0)) {
+      res.destroy();
+    }
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private route(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const route = parseRoute(req.method ?? '', req.url ?? '');
+    switch (route.kind) {
+      case 'next':
+        this.nextCount++;
+        req.resume();
+        this.waiting.push(res);
+        res.on('close', () => {
+          const index = this.waiting.indexOf(res);
+          if (index >= 0) {
+            this.waiting.splice(index, 1);
+          }
+        });
+        this.dispatch();
+        return;
+      case 'init-error':
+        void readBody(req, Infinity).then(({ body }) => {
+          const initError: InitError = { errorType: errorTypeOf(req), body };
+          this.initErrors.push(initError);
+          this.initErrorListeners.forEach((listener) => listener(initError));
+          reply(res, 202, { status: 'OK' });
+        });
+        return;
+      case 'response':
+      case 'error':
+        this.answer(route.kind, route.requestId, req, res);
+        return;
+      default:
+        req.resume();
+        this.protocolError(res, 404, 'UnknownPath', `${req.method} ${req.url}`);
+    }
+  }
+
+  private answer(kind: 'response' | 'error', requestId: string, req: http.IncomingMessage, res: http.ServerResponse): void {
+    const limit = kind === 'response' ? this.maxResponseBytes : Infinity;
+    void readBody(req, limit).then(({ body, size }) => {
+      const entry = this.inFlight.get(requestId);
+      if (!entry) {
+        const answeredBefore = this.answered.has(requestId);
+        this.protocolError(res, answeredBefore ? 400 : 404,
+          answeredBefore ? 'InvalidStateTransition' : 'InvalidRequestID',
+          `${kind} for ${answeredBefore ? 'an already answered' : 'an unknown'} request id ${requestId}`);
+        return;
+      }
+      if (kind === 'response') {
+        const fault = this.faults.shift();
+        if (fault !== undefined) {
+          reply(res, fault, { errorMessage: `Injected fault: HTTP ${fault}`, errorType: 'InjectedFault' });
+          return;
+        }
+        if (size > limit) {
+          reply(res, 413, {
+            errorMessage: `Exceeded maximum allowed payload size (${limit} bytes).`,
+            errorType: 'RequestEntityTooLarge',
+          });
+          return;
+        }
+      }
+      this.inFlight.delete(requestId);
+      this.answered.add(requestId);
+      reply(res, 202, { status: 'OK' });
+      entry.resolve(kind === 'response'
+        ? { kind, requestId, body }
+        : { kind, requestId, errorType: errorTypeOf(req), body });
+    });
+  }
+
+  /** Hands queued invocations to waiting long polls, in order. */
+  private dispatch(): void {
+    while (this.queue.length > 0 && this.waiting.length > 0) {
+      const res = this.waiting.shift()!;
+      if (res.destroyed || res.writableEnded) {
+        continue;
+      }
+      const entry = this.queue.shift()!;
+      const inv = entry.invocation;
+      const headers: http.OutgoingHttpHeaders = {
+        'Content-Type': 'application/json',
+        'Content-Length': inv.payload.length,
+        'Lambda-Runtime-Aws-Request-Id': entry.requestId,
+        'Lambda-Runtime-Deadline-Ms': String(inv.deadlineMs ?? Date.now() + this.timeoutMs),
+        'Lambda-Runtime-Invoked-Function-Arn': inv.invokedFunctionArn ?? DEFAULT_FUNCTION_ARN,
+      };
+      if (inv.traceId !== undefined) {
+        headers['Lambda-Runtime-Trace-Id'] = inv.traceId;
+      }
+      if (inv.clientContext !== undefined) {
+        headers['Lambda-Runtime-Client-Context'] = inv.clientContext;
+      }
+      if (inv.cognitoIdentity !== undefined) {
+        headers['Lambda-Runtime-Cognito-Identity'] = inv.cognitoIdentity;
+      }
+      this.inFlight.set(entry.requestId, entry);
+      res.writeHead(200, headers);
+      res.end(inv.payload);
+    }
+  }
+
+  private protocolError(res: http.ServerResponse, status: number, errorType: string, message: string): void {
+    this.protocolErrors.push(`${status} ${errorType}: ${message}`);
+    reply(res, status, { errorMessage: message, errorType });
+  }
+}
+
+function parseRoute(method: string, url: string): Route {
+  const path = url.split('?')[0];
+  if (!path.startsWith(API_PREFIX + '/')) {
+    return { kind: 'unknown' };
+  }
+  const parts = path.slice(API_PREFIX.length + 1).split('/');
+  if (method === 'GET' && parts.length === 2 && parts[0] === 'invocation' && parts[1] === 'next') {
+    return { kind: 'next' };
+  }
+  if (method === 'POST' && parts.length === 2 && parts[0] === 'init' && parts[1] === 'error') {
+    return { kind: 'init-error' };
+  }
+  if (method === 'POST' && parts.length === 3 && parts[0] === 'invocation' && parts[1] !== ''
+    && (parts[2] === 'response' || parts[2] === 'error')) {
+    return { kind: parts[2], requestId: decodeURIComponent(parts[1]) };
+  }
+  return { kind: 'unknown' };
+}
+
+/** Reads a whole request body, keeping at most `limit` bytes (the rest is drained and counted). */
+function readBody(req: http.IncomingMessage, limit: number): Promise<{ body: Buffer; size: number }> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+      }
+    });
+    req.on('end', () => resolve({ body: size <= limit ? Buffer.concat(chunks) : Buffer.alloc(0), size }));
+    req.on('error', () => resolve({ body: Buffer.alloc(0), size }));
+  });
+}
+
+function errorTypeOf(req: http.IncomingMessage): string | undefined {
+  const value = req.headers['lambda-runtime-function-error-type'];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function reply(res: http.ServerResponse, status: number, body: object): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}

@@ -1,0 +1,151 @@
+/**
+ * Runs a real bootstrap (bash + curl) against a RuntimeApiServer on loopback.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { InvocationResult, RuntimeApiServer, RuntimeApiServerOptions, RuntimeInvocation } from '../../src/runner/runtime-api-server';
+
+export const REPO_ROOT = path.join(__dirname, '..', '..');
+/** The runtime under test. */
+export const BOOTSTRAP = path.join(REPO_ROOT, 'runtime', 'shell', 'bootstrap');
+/** Handlers for the tests (`*.sh`). */
+export const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'runtime');
+/** The seed tutorial's runtime and handler. */
+export const TUTORIAL = path.join(FIXTURES, 'tutorial');
+
+export interface HarnessOptions {
+  /** `_HANDLER`. */
+  readonly handler: string;
+  /** `LAMBDA_TASK_ROOT`. @default FIXTURES */
+  readonly taskRoot?: string;
+  /** The runtime's command line. @default [BOOTSTRAP] */
+  readonly command?: string[];
+  /** Extra environment (undefined removes a variable). */
+  readonly env?: Record<string, string | undefined>;
+  readonly server?: RuntimeApiServerOptions;
+  /** Milliseconds one invocation may take before it is cancelled. @default 15000 */
+  readonly invokeTimeoutMs?: number;
+}
+
+export interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+export class RuntimeHarness {
+  /** Starts a server and a runtime process with a private TMPDIR. */
+  public static async start(options: HarnessOptions): Promise<RuntimeHarness> {
+    const server = await RuntimeApiServer.start(options.server);
+    const tmpdir = fs.mkdtempSync(path.join(os.tmpdir(), 'runtime-test-'));
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      LANG: 'C.UTF-8',
+      TMPDIR: tmpdir,
+      AWS_LAMBDA_RUNTIME_API: server.address,
+      _HANDLER: options.handler,
+      LAMBDA_TASK_ROOT: options.taskRoot ?? FIXTURES,
+    };
+    for (const [name, value] of Object.entries(options.env ?? {})) {
+      if (value === undefined) {
+        delete env[name];
+      } else {
+        env[name] = value;
+      }
+    }
+    const [command, ...args] = options.command ?? [BOOTSTRAP];
+    const child = spawn(command, args, { env, cwd: tmpdir, stdio: ['ignore', 'pipe', 'pipe'] });
+    return new RuntimeHarness(server, child, tmpdir, options.invokeTimeoutMs ?? 15_000);
+  }
+
+  /** Everything the runtime wrote on stdout and stderr (its log). */
+  public log = '';
+  /** Settles when the runtime process ends. */
+  public readonly exited: Promise<Exit>;
+  private exit?: Exit;
+
+  private constructor(
+    public readonly server: RuntimeApiServer,
+    public readonly child: ChildProcess,
+    public readonly tmpdir: string,
+    private readonly invokeTimeoutMs: number,
+  ) {
+    child.stdout!.on('data', (chunk: Buffer) => { this.log += chunk.toString(); });
+    child.stderr!.on('data', (chunk: Buffer) => { this.log += chunk.toString(); });
+    this.exited = new Promise<Exit>((resolve) => {
+      child.on('exit', (code, signal) => {
+        this.exit = { code, signal };
+        server.cancelPending(`runtime exited (code ${code}, signal ${signal}); log:\n${this.log}`);
+        resolve(this.exit);
+      });
+    });
+  }
+
+  /** The runtime's process id. */
+  public get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** Invokes once; rejects if the runtime exits or takes longer than the timeout. */
+  public async invoke(invocation: RuntimeInvocation | string | Buffer): Promise<InvocationResult> {
+    const inv: RuntimeInvocation = typeof invocation === 'string' ? { payload: Buffer.from(invocation) }
+      : Buffer.isBuffer(invocation) ? { payload: invocation } : invocation;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.server.cancelPending('timed out');
+        reject(new Error(`invocation timed out after ${this.invokeTimeoutMs} ms; log:\n${this.log}`));
+      }, this.invokeTimeoutMs);
+    });
+    try {
+      return await Promise.race([this.server.invoke(inv), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Invokes once and returns the response body as text; fails on an error report. */
+  public async respond(invocation: RuntimeInvocation | string | Buffer): Promise<string> {
+    const result = await this.invoke(invocation);
+    if (result.kind !== 'response') {
+      throw new Error(`expected a response, got an error report ${result.errorType}: ${result.body.toString()}`);
+    }
+    return result.body.toString();
+  }
+
+  /** Waits for the runtime to exit on its own. */
+  public async waitForExit(timeoutMs: number = 10_000): Promise<Exit> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([this.exited, new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`runtime still running after ${timeoutMs} ms; log:\n${this.log}`)), timeoutMs);
+      })]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Files and directories under the private TMPDIR (recursive, relative paths). */
+  public tmpEntries(): string[] {
+    return fs.readdirSync(this.tmpdir, { recursive: true }).map(String).sort();
+  }
+
+  /** The runtime process's open file descriptors. */
+  public openFds(): string[] {
+    return fs.readdirSync(`/proc/${this.pid}/fd`).sort((a, b) => Number(a) - Number(b));
+  }
+
+  /** Ends the runtime (SIGTERM, then SIGKILL), the server, and removes the TMPDIR. */
+  public async stop(): Promise<Exit> {
+    if (!this.exit) {
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    await this.server.close();
+    fs.rmSync(this.tmpdir, { recursive: true, force: true });
+    return this.exit!;
+  }
+}
