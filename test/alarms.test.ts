@@ -11,6 +11,13 @@ import { echoCode, newStack, resourcesOfType, snapshotOf } from './util';
 /** Fresh props per stack: an asset belongs to one stack. */
 const base = () => ({ code: echoCode(), handler: 'function.handler' });
 
+/**
+ * `snapshotOf` with the whole version ID normalised: its pattern leaves the last 8 hex digits of the
+ * version hash, which move whenever the shell runtime layer changes (versions.test.ts covers those).
+ */
+const stableSnapshotOf = (stack: Stack): unknown =>
+  JSON.parse(JSON.stringify(snapshotOf(stack)).replace(/CurrentVersion\[VERSION HASH\][0-9a-f]{8}/g, 'CurrentVersion[VERSION HASH]'));
+
 function build(props: Partial<CustomRuntimeFunctionProps> = {}, stack: Stack = newStack()) {
   const fn = new CustomRuntimeFunction(stack, 'Fn', { ...base(), ...props });
   return { stack, fn, template: Template.fromStack(stack) };
@@ -57,11 +64,13 @@ describe('the default alarms of a function', () => {
       EvaluationPeriods: 3,
       DatapointsToAlarm: 2,
       Metrics: [
-        { Id: 'expr_1', Expression: '100 * errors / invocations', Label: 'Error rate (%)', ReturnData: true },
+        // The expression is what the alarm evaluates (ReturnData true, which older aws-cdk-lib versions leave implicit).
+        Match.objectLike({ Id: 'expr_1', Expression: '100 * errors / invocations', Label: 'Error rate (%)' }),
         { Id: 'errors', ReturnData: false, MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: ALIAS_DIMENSIONS }, Period: 60, Stat: 'Sum' } },
         { Id: 'invocations', ReturnData: false, MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Invocations', Dimensions: ALIAS_DIMENSIONS }, Period: 60, Stat: 'Sum' } },
       ],
     });
+    expect(alarms.ErrorRate.Metrics[0].ReturnData).not.toBe(false);
   });
 
   test('throttles: at least 1 per minute in 2 of 3 minutes', () => {
@@ -97,11 +106,12 @@ describe('the default alarms of a function', () => {
       EvaluationPeriods: 1,
       DatapointsToAlarm: 1,
       Metrics: [
-        Match.objectLike({ Expression: 'FILL(deadLetterErrors, 0) + FILL(destinationDeliveryFailures, 0)', ReturnData: true }),
+        Match.objectLike({ Expression: 'FILL(deadLetterErrors, 0) + FILL(destinationDeliveryFailures, 0)' }),
         { Id: 'deadLetterErrors', ReturnData: false, MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'DeadLetterErrors', Dimensions: ALIAS_DIMENSIONS }, Period: 60, Stat: 'Sum' } },
         { Id: 'destinationDeliveryFailures', ReturnData: false, MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'DestinationDeliveryFailures', Dimensions: ALIAS_DIMENSIONS }, Period: 60, Stat: 'Sum' } },
       ],
     });
+    expect(alarms.AsyncDeliveryFailures.Metrics[0].ReturnData).not.toBe(false);
   });
 
   test('no alarm action without a topic', () => {
@@ -202,7 +212,7 @@ describe('tuning and turning off', () => {
         deadLetterMessages: { rollback: true },
       },
     }, stack);
-    expect(snapshotOf(stack)).toMatchSnapshot();
+    expect(stableSnapshotOf(stack)).toMatchSnapshot();
   });
 });
 
