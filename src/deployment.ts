@@ -84,8 +84,8 @@ export class TrafficShift {
   }
 
   /**
-   * A short description of the shift, for example `Canary10Percent5Minutes`
-   * (for a predefined shift, the name of CodeDeploy's configuration without the `CodeDeployDefault.Lambda` prefix).
+   * A short description of the shift, for example `Canary10Percent5Minutes`: for a predefined shift, the name of
+   * CodeDeploy's configuration without the `CodeDeployDefault.Lambda` prefix; `Imported` for `fromDeploymentConfig`.
    */
   public readonly name: string;
 

@@ -131,6 +131,11 @@ describe('auto scaling defaults', () => {
     template.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 1);
     const [, target] = resourcesOfType(stack, 'AWS::ApplicationAutoScaling::ScalableTarget')[0];
     expect(JSON.stringify(target.Properties.ResourceId)).toMatch(/"Ref":"FnAlias/);
+    // The update policy names the deployment group, which names the alarms, which name only the function.
+    template.hasResource('AWS::Lambda::Alias', { UpdatePolicy: { CodeDeployLambdaAliasUpdate: Match.anyValue() } });
+    for (const [, alarm] of resourcesOfType(stack, 'AWS::CloudWatch::Alarm')) {
+      expect(JSON.stringify(alarm)).not.toMatch(/FnAlias|ScalingTarget/);
+    }
   });
 });
 

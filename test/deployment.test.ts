@@ -270,6 +270,10 @@ describe('pre- and post-traffic hooks', () => {
       });
     });
 
+  test('hooks add no circular dependency', () => {
+    expect(findCycle(template)).toBeUndefined();
+  });
+
   test('the deployment group\'s role may invoke the two hooks', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [ref('FnDeploymentGroupServiceRole')],

@@ -18,7 +18,8 @@ export function aliasMetric(functionName: string, aliasName: string, metricName:
 }
 
 /** The error rate of an alias, in percent of its invocations, from two metrics with the same period. */
-export function errorRateExpression(errors: cloudwatch.IMetric, invocations: cloudwatch.IMetric, options: cloudwatch.MathExpressionOptions = {}): cloudwatch.MathExpression {
+export function errorRateExpression(errors: cloudwatch.IMetric, invocations: cloudwatch.IMetric,
+  options: cloudwatch.MathExpressionOptions = {}): cloudwatch.MathExpression {
   return new cloudwatch.MathExpression({
     expression: '100 * errors / invocations',
     usingMetrics: { errors, invocations },

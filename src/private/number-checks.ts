@@ -22,7 +22,8 @@ export function checkAtLeast(scope: IConstruct | string, property: string, value
 }
 
 /** Refuses a duration that is not a whole number of minutes in [minMinutes, maxMinutes] (no upper bound when `maxMinutes` is not given). */
-export function checkWholeMinutes(scope: IConstruct | string, property: string, value: Duration | undefined, minMinutes: number, maxMinutes?: number): void {
+export function checkWholeMinutes(scope: IConstruct | string, property: string, value: Duration | undefined,
+  minMinutes: number, maxMinutes?: number): void {
   if (value === undefined || value.isUnresolved()) { return; }
   const minutes = value.toSeconds({ integral: false }) / 60;
   if (!Number.isInteger(minutes) || minutes < minMinutes || (maxMinutes !== undefined && minutes > maxMinutes)) {
