@@ -12,9 +12,10 @@ import * as path from 'path';
 import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { ShellRuntime } from '../../src/shell-runtime';
 
 export const RUNNER_FIXTURES = path.join(__dirname, '..', 'fixtures', 'runner');
-/** The fixture runtime (bash + curl), shipped as a layer. */
+/** A second, minimal runtime (bash + curl), to show the runner is not tied to the shell runtime. */
 export const FIXTURE_RUNTIME_DIR = path.join(RUNNER_FIXTURES, 'runtime');
 /** The handler functions of the tests (`function.<name>`). */
 export const HANDLERS_DIR = path.join(RUNNER_FIXTURES, 'handlers');
@@ -76,12 +77,12 @@ export interface ShellFunctionOptions extends Omit<lambda.FunctionOptions, 'time
   /** Code directory. @default the fixture handlers */
   readonly codeDir?: string;
   /**
-   * Layers, in order. @default - the fixture runtime layer only
+   * Layers, in order. @default - the library's shell runtime layer only
    */
   readonly layers?: lambda.ILayerVersion[];
 }
 
-/** A provided.al2023 function running a fixture handler on the fixture runtime layer. */
+/** A provided.al2023 function running a fixture handler on the library's shell runtime layer. */
 export function shellFunction(scope: Construct, id: string, options: ShellFunctionOptions): lambda.Function {
   const { handler, timeout, codeDir, layers, ...rest } = options;
   return new lambda.Function(scope, id, {
@@ -94,8 +95,13 @@ export function shellFunction(scope: Construct, id: string, options: ShellFuncti
   });
 }
 
-/** The fixture runtime as a layer: one per stack. */
+/** The library's shell runtime (runtime/shell) as a layer: one per stack. */
 export function runtimeLayer(stack: Stack): lambda.ILayerVersion {
+  return ShellRuntime.layer(stack);
+}
+
+/** The fixture runtime as a layer: one per stack. */
+export function fixtureRuntimeLayer(stack: Stack): lambda.ILayerVersion {
   const existing = stack.node.tryFindChild('FixtureRuntime') as lambda.ILayerVersion | undefined;
   return existing ?? new lambda.LayerVersion(stack, 'FixtureRuntime', { code: lambda.Code.fromAsset(FIXTURE_RUNTIME_DIR) });
 }

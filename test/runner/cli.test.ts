@@ -4,6 +4,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { removeTempDirs, shellFunction, synth, synthFunctions, tempDir } from './assembly';
 import { cliProcess, runCli } from './cli-process';
+import { isAlive } from './processes';
 
 let app: string;
 let work: string;
@@ -185,14 +186,6 @@ describe('signals', () => {
   });
 });
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('cdk-custom-runtime list', () => {
   test('lists the functions with their qualifiers', async () => {

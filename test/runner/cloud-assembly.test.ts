@@ -190,7 +190,7 @@ describe('stages, nested stacks and assets', () => {
     });
     const runner = LocalRunner.open(assemblyDir, { onWarning: () => undefined });
     try {
-      expect(runner.assembly.functions[0].layers[0].description).toBe('Layers/FixtureRuntime/Resource');
+      expect(runner.assembly.functions[0].layers[0].description).toBe('Layers/CdkCustomRuntimeShellRuntimex8664/Resource');
       const res = await runner.invoke({ payload: '"cross-stack"' });
       expect(res.payload.toString()).toBe('"cross-stack"');
     } finally {

@@ -3,7 +3,8 @@ import * as path from 'path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LocalRunner } from '../../src/runner/local-runner';
-import { fixtureLayer, removeTempDirs, runtimeLayer, RUNNER_FIXTURES, shellFunction, synth, synthFunctions, tempDir } from './assembly';
+import { fixtureLayer, fixtureRuntimeLayer, removeTempDirs, runtimeLayer, RUNNER_FIXTURES, shellFunction, synth, synthFunctions, tempDir } from './assembly';
+import { isAlive } from './processes';
 
 const runners: LocalRunner[] = [];
 function open(assemblyDir: string, options: Parameters<typeof LocalRunner.open>[1] = {}): LocalRunner {
@@ -44,7 +45,10 @@ beforeAll(() => {
     shellFunction(stack, 'Logs', { handler: 'logs' });
     shellFunction(stack, 'Fail', { handler: 'fail' });
     shellFunction(stack, 'Missing', { handler: 'does_not_exist' });
-    shellFunction(stack, 'ExitInInit', { handler: 'echo_event', environment: { FIXTURE_EXIT_IN_INIT: '7' } });
+    shellFunction(stack, 'KilledInInit', { handler: 'echo_event', environment: { FIXTURE_KILL_IN_INIT: '1' } });
+    // The fixture runtime: another runtime than the shell runtime, one that exits without a word.
+    shellFunction(stack, 'ExitInInit', { handler: 'echo_event', layers: [fixtureRuntimeLayer(stack)], environment: { FIXTURE_EXIT_IN_INIT: '7' } });
+    shellFunction(stack, 'OtherRuntime', { handler: 'context', layers: [fixtureRuntimeLayer(stack)] });
     shellFunction(stack, 'Crash', { handler: 'crash' });
     shellFunction(stack, 'Big', { handler: 'big_response' });
     shellFunction(stack, 'Context', { handler: 'context', tracing: lambda.Tracing.ACTIVE });
@@ -90,7 +94,7 @@ describe('RequestResponse', () => {
     const res = await runner.invoke({ functionName: 'Fail', payload: '{}' });
     expect(res.statusCode).toBe(200);
     expect(res.functionError).toBe('Unhandled');
-    expect(json(res.payload)).toMatchObject({ errorType: 'Handler.NonZeroExit', errorMessage: 'fail exited with status 3' });
+    expect(json(res.payload)).toMatchObject({ errorType: 'Handler.NonZeroExit', errorMessage: expect.stringContaining('exited with status 3') });
   });
 
   test('LogType Tail returns the last 4 KB of the log with START, END and REPORT lines and the handler stderr', async () => {
@@ -98,6 +102,8 @@ describe('RequestResponse', () => {
     const res = await runner.invoke({ functionName: 'Logs', logType: 'Tail' });
     const log = Buffer.from(res.logResult!, 'base64').toString('utf8');
     expect(log).toContain('handler says hello on stderr');
+    // a cold start's log begins with what the runtime wrote during init
+    expect(log.indexOf('handler file sourced')).toBeLessThan(log.indexOf('START'));
     expect(log).toMatch(new RegExp(`^START RequestId: ${res.requestId} Version: \\$LATEST$`, 'm'));
     expect(log).toMatch(new RegExp(`^END RequestId: ${res.requestId}$`, 'm'));
     expect(log).toMatch(new RegExp(`^REPORT RequestId: ${res.requestId}\\tDuration: [0-9.]+ ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: [0-9.]+ ms`, 'm'));
@@ -108,7 +114,7 @@ describe('RequestResponse', () => {
     const warm = await runner.invoke({ functionName: 'Logs', logType: 'Tail' });
     const warmLog = Buffer.from(warm.logResult!, 'base64').toString('utf8');
     expect(warmLog).not.toContain('Init Duration');
-    expect(warmLog).not.toContain('fixture runtime: init');
+    expect(warmLog).not.toContain('handler file sourced');
     expect(runner.runtimeStarts).toBe(1);
   });
 
@@ -126,13 +132,23 @@ describe('init', () => {
     expect(res.statusCode).toBe(200);
     expect(res.functionError).toBe('Unhandled');
     expect(json(res.payload)).toEqual({
-      errorMessage: expect.stringContaining('Cannot find handler function.does_not_exist'),
+      errorMessage: expect.stringMatching(/does not define a function named 'does_not_exist'$/),
       errorType: 'Runtime.NoSuchHandler',
       stackTrace: [],
     });
     // Lambda starts a fresh environment for the next invocation.
     await runner.invoke({ functionName: 'Missing' });
     expect(runner.runtimeStarts).toBe(2);
+  });
+
+  test('a runtime killed during init is Runtime.ExitError', async () => {
+    const runner = open(app);
+    const res = await runner.invoke({ functionName: 'KilledInInit' });
+    expect(res.functionError).toBe('Unhandled');
+    expect(json(res.payload)).toEqual({
+      errorType: 'Runtime.ExitError',
+      errorMessage: `RequestId: ${res.requestId} Error: Runtime exited with error: signal: killed`,
+    });
   });
 
   test('a runtime that exits before asking for an event is Runtime.ExitError with its exit status', async () => {
@@ -187,6 +203,16 @@ describe('init', () => {
   });
 });
 
+describe('any custom runtime', () => {
+  test('a runtime other than the shell runtime gets the event, trace header and client context', async () => {
+    const runner = open(app);
+    const res = await runner.invoke({
+      functionName: 'OtherRuntime', payload: '{"x":1}', clientContext: Buffer.from('{"client":{"id":"c"}}').toString('base64'),
+    });
+    expect(json(res.payload)).toEqual({ trace: expect.stringMatching(/^Root=1-/), clientContext: { client: { id: 'c' } }, bytes: 7 });
+  });
+});
+
 describe('timeout', () => {
   test('kills the runtime and its children after Timeout, answers like Lambda, and restarts for the next invocation', async () => {
     // GIVEN a function with Timeout 1 whose handler sleeps and leaves a child process
@@ -219,14 +245,6 @@ describe('timeout', () => {
   });
 });
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('payload limits and validation', () => {
   test('a response over 6 MB is the function error Function.ResponseSizeTooLarge', async () => {
@@ -428,7 +446,7 @@ describe('Event invocations', () => {
       body: '{"order":42}',
       RequestID: res.requestId,
       ErrorCode: 200,
-      ErrorMessage: 'count_and_fail exited with status 1',
+      ErrorMessage: expect.stringMatching(/^Handler 'function.count_and_fail' exited with status 1/),
     }]);
   });
 

@@ -6,6 +6,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { removeTempDirs, shellFunction, synth, tempDir } from './assembly';
 import { ServeProcess, startServe } from './cli-process';
+import { isAlive } from './processes';
 
 let app: string;
 let startLog: string;
@@ -179,11 +180,3 @@ describe('serve shutdown', () => {
   });
 });
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
