@@ -25,7 +25,7 @@ export function snapshotOf(stack: Stack): unknown {
   const json = JSON.stringify(Template.fromStack(stack).toJSON());
   return JSON.parse(json
     .replace(/[0-9a-f]{64}/g, '[HASH REMOVED]')
-    .replace(/CurrentVersion[0-9A-Fa-f]{32}/g, 'CurrentVersion[VERSION HASH]'));
+    .replace(/CurrentVersion[0-9A-Fa-f]{40}/g, 'CurrentVersion[VERSION HASH]'));
 }
 
 /** The resources of one type, as [logicalId, resource] pairs. */
