@@ -126,6 +126,7 @@ export class LocalRunner {
   private readonly slots = new Map<string, Slot>();
   private readonly asyncTasks = new Set<Promise<void>>();
   private readonly warned = new Set<string>();
+  private readonly sleepers = new Set<() => void>();
   private stager?: Stager;
   private starts = 0;
   private closed = false;
@@ -204,6 +205,9 @@ export class LocalRunner {
       return;
     }
     this.closed = true;
+    for (const wake of [...this.sleepers]) {
+      wake();
+    }
     const instances = [...this.slots.values()].map((slot) => slot.instance).filter((i): i is RuntimeInstance => i !== undefined);
     this.slots.clear();
     await Promise.all(instances.map((i) => i.close()));
@@ -324,10 +328,7 @@ export class LocalRunner {
           condition = 'RetriesExhausted';
           break;
         }
-        const delay = delays[Math.min(attempts - 1, delays.length - 1)] ?? 0;
-        if (delay > 0) {
-          await new Promise((resolve) => setTimeout(resolve, delay));
-        }
+        await this.sleep(delays[Math.min(attempts - 1, delays.length - 1)] ?? 0);
         if (this.closed) {
           return;
         }
@@ -340,6 +341,22 @@ export class LocalRunner {
     });
     this.asyncTasks.add(task);
     void task.finally(() => this.asyncTasks.delete(task));
+  }
+
+  /** Waits `ms`, or less if the runner closes meanwhile (a pending retry must not keep the process alive). */
+  private sleep(ms: number): Promise<void> {
+    if (ms <= 0) {
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.sleepers.add(wake);
+    });
   }
 
   private deadLetter(target: ResolvedTarget, payload: Buffer, requestId: string, attempts: number, condition: string, last?: InstanceResult): void {

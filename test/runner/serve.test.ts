@@ -10,15 +10,18 @@ import { isAlive } from './processes';
 
 let app: string;
 let startLog: string;
+let attemptsFile: string;
 let serve: ServeProcess;
 beforeAll(async () => {
   startLog = path.join(tempDir(), 'starts.log');
+  attemptsFile = path.join(tempDir(), 'attempts');
   app = synth((a) => {
     const stack = new Stack(a, 'ServeTest');
     shellFunction(stack, 'Echo', { handler: 'echo_event', functionName: 'echo-fn', environment: { FIXTURE_START_LOG: startLog } });
     shellFunction(stack, 'Fail', { handler: 'fail' });
     shellFunction(stack, 'Env', { handler: 'environment' });
     shellFunction(stack, 'Context', { handler: 'context' });
+    shellFunction(stack, 'Failing', { handler: 'count_and_fail', environment: { ATTEMPTS_FILE: attemptsFile } });
     const aliased = shellFunction(stack, 'Aliased', { handler: 'echo_event' });
     new lambda.Alias(stack, 'Live', { aliasName: 'live', version: aliased.currentVersion });
   });
@@ -178,5 +181,28 @@ describe('serve shutdown', () => {
     expect(fs.existsSync(path.dirname(taskRoot))).toBe(false);
     expect(isAlive(runtimePid)).toBe(false);
   });
-});
 
+  test('SIGTERM does not wait for a pending retry of an Event invocation', async () => {
+    // GIVEN an Event invocation whose retry is a minute away
+    const third = await startServe(['--app', app, '--quiet', '--async-retry-delays', '60000,60000']);
+    const res = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${third.url}/2015-03-31/functions/Failing/invocations`, { method: 'POST', headers: { 'X-Amz-Invocation-Type': 'Event' } }, (r) => {
+        r.resume();
+        resolve(r.statusCode!);
+      });
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect(res).toBe(202);
+    while (!fs.existsSync(attemptsFile)) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // WHEN
+    const started = Date.now();
+    const status = await third.stop('SIGTERM');
+    // THEN
+    expect(status).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(fs.readFileSync(attemptsFile, 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+});
