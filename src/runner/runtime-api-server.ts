@@ -106,6 +106,7 @@ export class RuntimeApiServer {
   private readonly initErrorListeners: Array<(e: InitError) => void> = [];
   private readonly faults: number[] = [];
   private nextCount = 0;
+  private closed = false;
 
   private constructor(options: RuntimeApiServerOptions) {
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
@@ -130,6 +131,10 @@ export class RuntimeApiServer {
    */
   public invoke(invocation: RuntimeInvocation): Promise<InvocationResult> {
     return new Promise<InvocationResult>((resolve, reject) => {
+      if (this.closed) {
+        reject(new Error('Runtime API server closed'));
+        return;
+      }
       this.queue.push({ invocation, requestId: invocation.requestId ?? randomUUID(), resolve, reject });
       this.dispatch();
     });
@@ -164,6 +169,7 @@ export class RuntimeApiServer {
 
   /** Cancels what is pending, ends open long polls, and stops listening. */
   public async close(): Promise<void> {
+    this.closed = true;
     this.cancelPending('Runtime API server closed');
     for (const res of this.waiting.splice(0)) {
       res.destroy();

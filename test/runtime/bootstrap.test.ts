@@ -3,7 +3,7 @@
  * loopback: events in, responses out, context, state.
  */
 import { createHash } from 'node:crypto';
-import { RuntimeHarness } from './harness';
+import { FIXTURES, RuntimeHarness } from './harness';
 
 const NASTY = 'He said "hi" \\ `uname` $HOME $(id) \'single\'\n\ttab\r\nünïcødé ✓ 🚀\n\n';
 
@@ -36,6 +36,9 @@ describe('events and responses', () => {
   test('the event is also "$1" when small: same bytes, trailing newlines kept', async () => {
     runtime = await RuntimeHarness.start({ handler: 'echo.echo_argument' });
     expect(await runtime.respond(NASTY)).toBe(NASTY);
+    // every byte but NUL, including invalid UTF-8
+    const bytes = Buffer.from(Array.from({ length: 255 }, (_, i) => i + 1));
+    expect((await runtime.invoke(bytes)).body.equals(bytes)).toBe(true);
   });
 
   test('a 5 MB event reaches the handler on stdin and comes back whole', async () => {
@@ -117,25 +120,19 @@ describe('state', () => {
   let runtime: RuntimeHarness;
   afterEach(async () => { await runtime?.stop(); });
 
-  test('init-time globals stay; what one invocation sets does not reach the next', async () => {
-    // GIVEN
+  test('init-time globals stay; variables, exports, cwd and open files of one invocation do not reach the next', async () => {
+    // GIVEN a handler that sets a variable, bumps an init-time counter, exports, cds and opens fd 7
     runtime = await RuntimeHarness.start({ handler: 'state.handler' });
     const pid = runtime.pid;
+    await runtime.waitForNextCalls(1);
+    const fds = runtime.openFds();
     // WHEN
     const first = await runtime.respond('{}');
     const second = await runtime.respond('{}');
-    // THEN: the init global is there, set once (the bootstrap's own pid), and the
-    // handler's variable, counter, working directory and fd 7 did not carry over
-    const expected = `init=set at init ${pid} count=0 leaked=unset cwd=${runtime.tmpdir === '' ? '' : require('./harness').FIXTURES}\n`;
+    // THEN the init global is there, set once (by the bootstrap's own shell), and nothing carried over
+    const expected = `init=set at init ${pid} count=0 leaked=unset exported=unset fd7=closed cwd=${FIXTURES}\n`;
     expect(first).toBe(expected);
     expect(second).toBe(expected);
-  });
-
-  test('exports and open files do not carry over either', async () => {
-    runtime = await RuntimeHarness.start({ handler: 'state.handler' });
-    await runtime.respond('{}');
-    const fds = runtime.openFds();
-    await runtime.respond('{}');
     expect(runtime.openFds()).toEqual(fds);
   });
 

@@ -25,6 +25,8 @@ export interface HarnessOptions {
   /** Extra environment (undefined removes a variable). */
   readonly env?: Record<string, string | undefined>;
   readonly server?: RuntimeApiServerOptions;
+  /** Use this server (left open by `stop()`) instead of starting one. */
+  readonly sharedServer?: RuntimeApiServer;
   /** Milliseconds one invocation may take before it is cancelled. @default 15000 */
   readonly invokeTimeoutMs?: number;
 }
@@ -37,7 +39,7 @@ export interface Exit {
 export class RuntimeHarness {
   /** Starts a server and a runtime process with a private TMPDIR. */
   public static async start(options: HarnessOptions): Promise<RuntimeHarness> {
-    const server = await RuntimeApiServer.start(options.server);
+    const server = options.sharedServer ?? await RuntimeApiServer.start(options.server);
     const tmpdir = fs.mkdtempSync(path.join(os.tmpdir(), 'runtime-test-'));
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -55,8 +57,9 @@ export class RuntimeHarness {
       }
     }
     const [command, ...args] = options.command ?? [BOOTSTRAP];
-    const child = spawn(command, args, { env, cwd: tmpdir, stdio: ['ignore', 'pipe', 'pipe'] });
-    return new RuntimeHarness(server, child, tmpdir, options.invokeTimeoutMs ?? 15_000);
+    // Its own process group, so that stop() also ends what it started (the tutorial's runtime leaves curl behind).
+    const child = spawn(command, args, { env, cwd: tmpdir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    return new RuntimeHarness(server, !options.sharedServer, child, tmpdir, options.invokeTimeoutMs ?? 15_000);
   }
 
   /** Everything the runtime wrote on stdout and stderr (its log). */
@@ -67,6 +70,7 @@ export class RuntimeHarness {
 
   private constructor(
     public readonly server: RuntimeApiServer,
+    private readonly ownsServer: boolean,
     public readonly child: ChildProcess,
     public readonly tmpdir: string,
     private readonly invokeTimeoutMs: number,
@@ -126,6 +130,25 @@ export class RuntimeHarness {
     }
   }
 
+  private killGroup(signal: NodeJS.Signals): void {
+    try {
+      process.kill(-this.pid, signal);
+    } catch {
+      // the group is gone already
+    }
+  }
+
+  /** Waits until the runtime has sent `count` long polls in all (it is then idle, waiting). */
+  public async waitForNextCalls(count: number, timeoutMs: number = 5_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (this.server.nextCalls < count) {
+      if (Date.now() > until) {
+        throw new Error(`${this.server.nextCalls} long polls after ${timeoutMs} ms, expected ${count}; log:\n${this.log}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+
   /** Files and directories under the private TMPDIR (recursive, relative paths). */
   public tmpEntries(): string[] {
     return fs.readdirSync(this.tmpdir, { recursive: true }).map(String).sort();
@@ -136,15 +159,18 @@ export class RuntimeHarness {
     return fs.readdirSync(`/proc/${this.pid}/fd`).sort((a, b) => Number(a) - Number(b));
   }
 
-  /** Ends the runtime (SIGTERM, then SIGKILL), the server, and removes the TMPDIR. */
+  /** Ends the runtime's process group (SIGTERM, then SIGKILL), the server, and removes the TMPDIR. */
   public async stop(): Promise<Exit> {
     if (!this.exit) {
-      this.child.kill('SIGTERM');
-      const timer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
+      this.killGroup('SIGTERM');
+      const timer = setTimeout(() => this.killGroup('SIGKILL'), 5_000);
       await this.exited;
       clearTimeout(timer);
     }
-    await this.server.close();
+    this.killGroup('SIGKILL');
+    if (this.ownsServer) {
+      await this.server.close();
+    }
     fs.rmSync(this.tmpdir, { recursive: true, force: true });
     return this.exit!;
   }
