@@ -15,6 +15,9 @@ beforeAll(() => {
     shellFunction(stack, 'Fail', { handler: 'fail' });
     shellFunction(stack, 'Logs', { handler: 'logs' });
     shellFunction(stack, 'Env', { handler: 'environment', environment: { FROM_TEMPLATE: 'yes' } });
+    shellFunction(stack, 'Missing', { handler: 'does_not_exist' });
+    shellFunction(stack, 'Slow', { handler: 'slow', timeout: 1 });
+    shellFunction(stack, 'Big', { handler: 'big_response' });
     const aliased = shellFunction(stack, 'Aliased', { handler: 'echo_event' });
     new lambda.Alias(stack, 'Live', { aliasName: 'live', version: aliased.currentVersion });
   });
@@ -45,6 +48,19 @@ describe('cdk-custom-runtime invoke', () => {
     expect(JSON.parse(fs.readFileSync(outfile(), 'utf8'))).toMatchObject({ errorType: 'Handler.NonZeroExit' });
     // the function's logs go to stderr
     expect(res.stderr).toContain('about to fail');
+  });
+
+  test.each([
+    ['an init error', 'Missing', 'Runtime.NoSuchHandler', /does not define a function named 'does_not_exist'/],
+    ['a timeout', 'Slow', 'Sandbox.Timedout', /^RequestId: [0-9a-f-]{36} Error: Task timed out after 1\.00 seconds$/],
+    ['a response over 6 MB', 'Big', 'Function.ResponseSizeTooLarge', /exceeded the maximum allowed payload size/],
+  ])('%s is a function error: exit 0, FunctionError, the error object in the outfile', async (_, functionName, errorType, message) => {
+    const res = await runCli(['invoke', '--app', app, '--function-name', functionName, '--quiet', outfile()]);
+    expect(res.status).toBe(0);
+    expect(JSON.parse(res.stdout)).toEqual({ StatusCode: 200, FunctionError: 'Unhandled', ExecutedVersion: '$LATEST' });
+    const error = JSON.parse(fs.readFileSync(outfile(), 'utf8'));
+    expect(error.errorType).toBe(errorType);
+    expect(error.errorMessage).toMatch(message);
   });
 
   test('--log-type Tail prints LogResult, the base64 of the log; --quiet keeps the logs off stderr', async () => {
@@ -89,7 +105,7 @@ describe('cdk-custom-runtime invoke', () => {
     ['an unknown function', ['--function-name', 'Nope'], 'ResourceNotFoundException', 'Function not found: arn:aws:lambda:us-east-1:123456789012:function:Nope.'],
     ['an unknown qualifier', ['--function-name', 'Aliased', '--qualifier', 'blue'], 'ResourceNotFoundException', 'Function not found: '],
     ['a payload that is not JSON', ['--function-name', 'Echo', '--payload', 'value'], 'InvalidRequestContentException', 'Could not parse request body into json: '],
-    ['a missing function name in a multi-function assembly', [], 'ResourceNotFoundException', 'The cloud assembly holds 5 functions: give a function name.'],
+    ['a missing function name in a multi-function assembly', [], 'ResourceNotFoundException', 'The cloud assembly holds 8 functions: give a function name.'],
   ])('%s exits 254 and prints the error like the AWS CLI', async (_, args, errorType, message) => {
     const res = await runCli(['invoke', '--app', app, ...args, outfile()]);
     expect(res.status).toBe(254);
@@ -192,7 +208,7 @@ describe('cdk-custom-runtime list', () => {
     const res = await runCli(['list', '--app', app]);
     expect(res.status).toBe(0);
     const { Functions } = JSON.parse(res.stdout);
-    expect(Functions).toHaveLength(5);
+    expect(Functions).toHaveLength(8);
     expect(Functions.find((f: any) => f.ConstructPath === 'CliTest/Aliased/Resource').Qualifiers).toEqual(['$LATEST', '1', 'live']);
   });
 });
