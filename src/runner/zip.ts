@@ -3,6 +3,7 @@
  * `.zip`) with Node built-ins only: stored and deflated entries, Unix modes
  * and symbolic links. No zip64, no encryption.
  */
+/* eslint-disable no-bitwise */ // zip headers are bit fields (flags, Unix modes)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
