@@ -48,6 +48,31 @@ function hasStrace(): boolean {
   }
 }
 
+/** Runs `command` under strace, which logs every process it and its children start; counts them per invocation. */
+async function processesPerInvocation(command: string[], count: number = 20): Promise<number> {
+  const traceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runtime-strace-'));
+  const trace = path.join(traceDir, 'trace');
+  const runtime = await RuntimeHarness.start({
+    handler: 'echo.trivial',
+    command: ['strace', '-f', '-qq', '-e', 'trace=fork,vfork,clone,clone3', '-o', trace, ...command],
+  });
+  const started = (): number => fs.readFileSync(trace, 'utf8').split('\n')
+    .filter((line) => /\b(fork|vfork|clone|clone3)\(/.test(line) && !line.includes('CLONE_THREAD') && !line.includes('resumed>')).length;
+  try {
+    await runtime.respond('{}');
+    await runtime.waitForNextCalls(2);
+    const before = started();
+    for (let i = 0; i < count; i++) {
+      await runtime.respond(`{"i":${i}}`);
+    }
+    await runtime.waitForNextCalls(count + 2);
+    return (started() - before) / count;
+  } finally {
+    await runtime.stop();
+    fs.rmSync(traceDir, { recursive: true, force: true });
+  }
+}
+
 describe('speed', () => {
   test(`per-invocation time: ours against the tutorial's (${ROUNDS} rounds x ${INVOCATIONS} invocations, interleaved)`, async () => {
     // GIVEN one server for both runtimes
@@ -76,32 +101,11 @@ describe('speed', () => {
     expect(summary.oursMedianMs).toBeLessThan(summary.tutorialMedianMs);
   });
 
-  (hasStrace() ? test : test.skip)('processes started per invocation: one curl and one subshell (counted with strace)', async () => {
-    // GIVEN our runtime under strace, which logs every process it and its children start
-    const traceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runtime-strace-'));
-    const trace = path.join(traceDir, 'trace');
-    const runtime = await RuntimeHarness.start({
-      handler: 'echo.trivial',
-      command: ['strace', '-f', '-qq', '-e', 'trace=fork,vfork,clone,clone3', '-o', trace, BOOTSTRAP],
-    });
-    try {
-      await runtime.respond('{}');
-      await runtime.waitForNextCalls(2);
-      const count = (): number => fs.readFileSync(trace, 'utf8').split('\n')
-        .filter((line) => /\b(fork|vfork|clone|clone3)\(/.test(line) && !/CLONE_THREAD/.test(line) && !/resumed>/.test(line)).length;
-      const before = count();
-      // WHEN
-      for (let i = 0; i < 20; i++) {
-        expect(await runtime.respond(`{"i":${i}}`)).toBe('ok\n');
-      }
-      await runtime.waitForNextCalls(22);
-      // THEN
-      const perInvocation = (count() - before) / 20;
-      console.log(`processes started per invocation: ${perInvocation}`);
-      expect(perInvocation).toBe(2);
-    } finally {
-      await runtime.stop();
-      fs.rmSync(traceDir, { recursive: true, force: true });
-    }
+  (hasStrace() ? test : test.skip)('processes started per invocation, counted with strace: ours one curl and one subshell', async () => {
+    const ours = await processesPerInvocation([BOOTSTRAP]);
+    const tutorial = await processesPerInvocation(['bash', path.join(TUTORIAL, 'bootstrap')]);
+    console.log(`processes started per invocation: ours ${ours}, tutorial ${tutorial}`);
+    expect(ours).toBe(2);
+    expect(tutorial).toBeGreaterThan(ours);
   });
 });
