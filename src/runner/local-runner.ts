@@ -345,7 +345,7 @@ export class LocalRunner {
 
   /** Waits `ms`, or less if the runner closes meanwhile (a pending retry must not keep the process alive). */
   private sleep(ms: number): Promise<void> {
-    if (ms <= 0) {
+    if (ms <= 0 || this.closed) {
       return Promise.resolve();
     }
     return new Promise<void>((resolve) => {
