@@ -217,13 +217,14 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
       deadLetterQueue, deadLetterQueueEnabled, deadLetterTopic, currentVersionOptions, layers,
       provisionedConcurrentExecutions, provisionedConcurrencyScaling, alarms, deployment, ...passThrough
     } = props as CustomRuntimeFunctionProps & { logRemovalPolicy?: RemovalPolicy };
+    const timeout = props.timeout ?? Duration.seconds(30);
     this.function = new lambda.Function(this, 'Function', {
       ...passThrough,
       runtime,
       role: this.role,
       layers: [this.runtimeLayer, ...layers ?? []],
       memorySize: props.memorySize ?? 256,
-      timeout: props.timeout ?? Duration.seconds(30),
+      timeout,
       logGroup: this.logGroup,
       deadLetterQueue: deadLetter.queue,
       deadLetterTopic: deadLetter.topic,
@@ -257,7 +258,7 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
       this.alarms = new FunctionAlarms(this, 'Alarms', {
         ...alarms,
         alias: this.alias,
-        timeout: props.timeout ?? Duration.seconds(30),
+        timeout,
         deadLetterQueue: this.deadLetterQueue,
       });
     }
