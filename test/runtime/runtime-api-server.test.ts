@@ -10,7 +10,8 @@ interface Reply {
   readonly body: Buffer;
 }
 
-function request(server: RuntimeApiServer, method: string, path: string, body?: Buffer | string, headers: http.OutgoingHttpHeaders = {}): Promise<Reply> {
+function request(server: RuntimeApiServer, method: string, path: string,
+  body?: Buffer | string, headers: http.OutgoingHttpHeaders = {}): Promise<Reply> {
   const [host, port] = server.address.split(':');
   return new Promise((resolve, reject) => {
     const req = http.request({ host, port: Number(port), method, path: `/2018-06-01${path}`, headers, agent: false }, (res) => {
