@@ -9,10 +9,9 @@
  * - cold start: from opening the runner on the cloud assembly to the first
  *   response (in process), and a whole `cdk-custom-runtime invoke` process.
  *
- * Each is measured with the test fixture runtime and, when it exists, the
- * shell runtime of runtime/shell.
+ * Each is measured with the shell runtime of runtime/shell (with a handler
+ * that forks nothing, and one that runs `cat`) and with the test fixture runtime.
  */
-import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
@@ -20,7 +19,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { InvokeApiServer } from '../../src/runner/invoke-api-server';
 import { LocalRunner } from '../../src/runner/local-runner';
-import { FIXTURE_RUNTIME_DIR, removeTempDirs, shellFunction, synth } from './assembly';
+import { fixtureRuntimeLayer, removeTempDirs, RUNNER_FIXTURES, shellFunction, synth } from './assembly';
 import { runCli } from './cli-process';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -92,22 +91,30 @@ async function measure(label: string, assemblyDir: string, functionName: string,
 
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 200);
-  const fixture = synth((app) => {
-    shellFunction(new Stack(app, 'Measure'), 'Trivial', { handler: 'echo_event' });
-  });
-  await measure(`fixture runtime (${path.relative(ROOT, FIXTURE_RUNTIME_DIR)}), handler echo_event`, fixture, 'Trivial', n);
-  if (fs.existsSync(path.join(SHELL_RUNTIME, 'bootstrap'))) {
-    const shell = synth((app) => {
-      const stack = new Stack(app, 'MeasureShell');
-      new lambda.Function(stack, 'Trivial', {
-        runtime: lambda.Runtime.PROVIDED_AL2023,
-        handler: 'echo.trivial',
-        code: lambda.Code.fromAsset(SHELL_HANDLERS),
-        layers: [new lambda.LayerVersion(stack, 'Shell', { code: lambda.Code.fromAsset(SHELL_RUNTIME) })],
-      });
+  const assembly = synth((app) => {
+    const stack = new Stack(app, 'Measure');
+    // The shell runtime (the library's layer) with the smallest handler: `echo ok`, no process forked.
+    new lambda.Function(stack, 'ShellTrivial', {
+      runtime: lambda.Runtime.PROVIDED_AL2023,
+      handler: 'echo.trivial',
+      code: lambda.Code.fromAsset(SHELL_HANDLERS),
+      layers: [new lambda.LayerVersion(stack, 'Shell', { code: lambda.Code.fromAsset(SHELL_RUNTIME) })],
     });
-    await measure('shell runtime (runtime/shell), handler echo.trivial', shell, 'Trivial', n);
-  }
+    // The shell runtime with a handler that runs `cat` (one fork + exec per event).
+    shellFunction(stack, 'ShellCat', { handler: 'echo_event' });
+    // A Node.js echo runtime: no process per event, so what remains is the runner's own cost.
+    new lambda.Function(stack, 'NodeEcho', {
+      runtime: lambda.Runtime.PROVIDED_AL2023,
+      handler: 'unused',
+      code: lambda.Code.fromAsset(path.join(RUNNER_FIXTURES, 'node-runtime')),
+    });
+    // The test fixture runtime (several curl, grep... processes per event).
+    shellFunction(stack, 'FixtureCat', { handler: 'echo_event', layers: [fixtureRuntimeLayer(stack)] });
+  });
+  await measure('shell runtime (runtime/shell), handler `echo ok`', assembly, 'ShellTrivial', n);
+  await measure('shell runtime (runtime/shell), handler `cat`', assembly, 'ShellCat', n);
+  await measure('fixture runtime (test/fixtures/runner/runtime), handler `cat`', assembly, 'FixtureCat', n);
+  await measure('Node.js echo runtime (test/fixtures/runner/node-runtime): the runner\'s own overhead', assembly, 'NodeEcho', n);
   removeTempDirs();
 }
 
