@@ -136,6 +136,12 @@ describe('state', () => {
     expect(runtime.openFds()).toEqual(fds);
   });
 
+  test('globals of the handler file are not shadowed by the runtime\'s own variables', async () => {
+    runtime = await RuntimeHarness.start({ handler: 'state.globals' });
+    expect(await runtime.respond('{}'))
+      .toBe('global-id global-status global-size global-code global-event global-next global-message global-args ');
+  });
+
   test('a handler file in strict mode: its options apply to the handler, not to the runtime', async () => {
     // GIVEN a file that runs `set -euo pipefail` and `shopt -s nullglob` at the top
     runtime = await RuntimeHarness.start({ handler: 'strict.handler' });
