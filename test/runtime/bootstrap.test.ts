@@ -26,6 +26,14 @@ describe('events and responses', () => {
     }
   });
 
+  test.each([['C'], ['C.UTF-8'], ['POSIX']])('byte for byte under LANG=%s too, on stdin and in "$1"', async (lang) => {
+    for (const handler of ['echo.echo_event', 'echo.echo_argument']) {
+      runtime = await RuntimeHarness.start({ handler, env: { LANG: lang } });
+      expect(await runtime.respond(NASTY)).toBe(NASTY);
+      await runtime.stop();
+    }
+  });
+
   test('arbitrary bytes survive the round trip', async () => {
     runtime = await RuntimeHarness.start({ handler: 'echo.echo_event' });
     const bytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
