@@ -404,6 +404,20 @@ describe('environment', () => {
   });
 });
 
+describe('staging', () => {
+  test('happens once per asset: functions with the same code and layers share the staged directories', async () => {
+    const runner = open(app);
+    const env = envOf((await runner.invoke({ functionName: 'Env' })).payload);
+    const other = envOf((await runner.invoke({ functionName: 'Aliased', qualifier: 'live' })).payload);
+    expect(other.LAMBDA_TASK_ROOT).toBe(env.LAMBDA_TASK_ROOT);
+    expect(other.LAMBDA_RUNTIME_DIR).toBe(env.LAMBDA_RUNTIME_DIR);
+    // the task root is a copy, not the cloud assembly's asset directory
+    expect(env.LAMBDA_TASK_ROOT.startsWith(path.dirname(app))).toBe(false);
+    expect(fs.readdirSync(env.LAMBDA_TASK_ROOT)).toEqual(['function.sh']);
+    expect(fs.readdirSync(env.LAMBDA_RUNTIME_DIR)).toContain('bootstrap');
+  });
+});
+
 describe('cleanup', () => {
   test('close() kills the runtimes and removes the staged directories', async () => {
     const runner = open(app);
