@@ -17,6 +17,8 @@ const API_PREFIX = '/2018-06-01/runtime';
 const DEFAULT_MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 3000;
 const DEFAULT_FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:local';
+/** How many answered request ids are remembered (a long-running local runner must not grow without end). */
+const REMEMBERED_ANSWERS = 10_000;
 
 /** One invocation, as the caller queues it. */
 export interface RuntimeInvocation {
@@ -91,8 +93,10 @@ export class RuntimeApiServer {
   /** Everything posted to `/runtime/init/error`, oldest first. */
   public readonly initErrors: InitError[] = [];
   /**
-   * Every request answered with a 4xx for a reason of the runtime's making
-   * (unknown path, unknown request id, a second answer to one invocation), oldest first.
+   * Every request answered with a 4xx for a reason of the runtime's making, oldest first,
+   * each starting with its status: a response over `maxResponseBytes` (413), an unknown
+   * path (404), an unknown request id (404), a second answer to one invocation (400).
+   * Faults injected with `failNextPost()` are not recorded.
    */
   public readonly protocolErrors: string[] = [];
 
@@ -159,7 +163,7 @@ export class RuntimeApiServer {
   public cancelPending(reason: string): void {
     const pending = [...this.inFlight.values(), ...this.queue.splice(0)];
     for (const entry of this.inFlight.values()) {
-      this.answered.add(entry.requestId);
+      this.markAnswered(entry.requestId);
     }
     this.inFlight.clear();
     for (const entry of pending) {
@@ -231,6 +235,7 @@ export class RuntimeApiServer {
           return;
         }
         if (size > limit) {
+          this.protocolErrors.push(`413 RequestEntityTooLarge: response of ${size} bytes for request id ${requestId}`);
           reply(res, 413, {
             errorMessage: `Exceeded maximum allowed payload size (${limit} bytes).`,
             errorType: 'RequestEntityTooLarge',
@@ -239,7 +244,7 @@ export class RuntimeApiServer {
         }
       }
       this.inFlight.delete(requestId);
-      this.answered.add(requestId);
+      this.markAnswered(requestId);
       reply(res, 202, { status: 'OK' });
       entry.resolve(kind === 'response'
         ? { kind, requestId, body }
@@ -275,6 +280,14 @@ export class RuntimeApiServer {
       this.inFlight.set(entry.requestId, entry);
       res.writeHead(200, headers);
       res.end(inv.payload);
+    }
+  }
+
+  /** Remembers an answered id, to tell a second answer from an unknown id; the oldest are forgotten. */
+  private markAnswered(requestId: string): void {
+    this.answered.add(requestId);
+    if (this.answered.size > REMEMBERED_ANSWERS) {
+      this.answered.delete(this.answered.values().next().value!);
     }
   }
 

@@ -130,6 +130,7 @@ describe('RuntimeApiServer', () => {
     expect(JSON.parse(tooBig.body.toString())).toEqual({ errorMessage: 'Exceeded maximum allowed payload size (10 bytes).', errorType: 'RequestEntityTooLarge' });
     expect((await request(server, 'POST', '/runtime/invocation/big/response', '1234567890')).status).toBe(202);
     expect((await invoked).body.toString()).toBe('1234567890');
+    expect(server.protocolErrors).toEqual(['413 RequestEntityTooLarge: response of 11 bytes for request id big']);
   });
 
   test('failNextPost answers the next response posts with the given status, then accepts again', async () => {
@@ -140,6 +141,7 @@ describe('RuntimeApiServer', () => {
     expect((await request(server, 'POST', '/runtime/invocation/f/response', 'x')).status).toBe(500);
     expect((await request(server, 'POST', '/runtime/invocation/f/response', 'y')).status).toBe(202);
     expect((await invoked).body.toString()).toBe('y');
+    expect(server.protocolErrors).toEqual([]);
   });
 
   test('/runtime/init/error is recorded and reported to listeners', async () => {
