@@ -53,7 +53,7 @@ describe('cdk-custom-runtime invoke', () => {
   test.each([
     ['an init error', 'Missing', 'Runtime.NoSuchHandler', /does not define a function named 'does_not_exist'/],
     ['a timeout', 'Slow', 'Sandbox.Timedout', /^RequestId: [0-9a-f-]{36} Error: Task timed out after 1\.00 seconds$/],
-    ['a response over 6 MB', 'Big', 'Function.ResponseSizeTooLarge', /exceeded the maximum allowed payload size/],
+    ['a response over 6 MB', 'Big', 'Function.ResponseSizeTooLarge', /^Response payload size exceeded maximum allowed payload size \(6291456 bytes\)\.$/],
   ])('%s is a function error: exit 0, FunctionError, the error object in the outfile', async (_, functionName, errorType, message) => {
     const res = await runCli(['invoke', '--app', app, '--function-name', functionName, '--quiet', outfile()]);
     expect(res.status).toBe(0);

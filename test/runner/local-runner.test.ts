@@ -247,12 +247,20 @@ describe('timeout', () => {
 
 
 describe('payload limits and validation', () => {
-  test('a response over 6 MB is the function error Function.ResponseSizeTooLarge', async () => {
+  test('a response over 6 MB is the function error Function.ResponseSizeTooLarge, in Lambda\'s words', async () => {
+    // The Runtime API answers the runtime 413; whatever the runtime reports next, the caller gets Lambda's error.
     const runner = open(app);
     const res = await runner.invoke({ functionName: 'Big' });
     expect(res.statusCode).toBe(200);
     expect(res.functionError).toBe('Unhandled');
-    expect(json(res.payload).errorType).toBe('Function.ResponseSizeTooLarge');
+    expect(json(res.payload)).toEqual({
+      errorType: 'Function.ResponseSizeTooLarge',
+      errorMessage: 'Response payload size exceeded maximum allowed payload size (6291456 bytes).',
+    });
+    // and the runtime goes on: the next invocation is answered by the same process
+    const next = await runner.invoke({ functionName: 'Big' });
+    expect(json(next.payload).errorType).toBe('Function.ResponseSizeTooLarge');
+    expect(runner.runtimeStarts).toBe(1);
   });
 
   test('a request over 6 MB is RequestTooLargeException (413), and the function does not run', async () => {
