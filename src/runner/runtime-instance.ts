@@ -357,9 +357,13 @@ export class RuntimeInstance {
     }
   }
 
-  /** How many responses the Runtime API server refused as too large (413). */
+  /**
+   * How many responses the Runtime API server refused as too large (413): its `responsesTooLarge`
+   * counter, or, from a server without one, the 413 entries of its `protocolErrors`.
+   */
   private rejectedResponses(): number {
-    return this.server.protocolErrors.filter((e) => e.startsWith('413')).length;
+    const counter = (this.server as unknown as { readonly responsesTooLarge?: unknown }).responsesTooLarge;
+    return typeof counter === 'number' ? counter : this.server.protocolErrors.filter((e) => e.startsWith('413')).length;
   }
 }
 
