@@ -246,3 +246,33 @@ describe('Runtime API answers', () => {
     expect(runtime.tmpEntries()).toEqual([]);
   });
 });
+
+describe('killed with SIGKILL', () => {
+  let runtime: RuntimeHarness;
+  afterEach(async () => { await runtime?.stop(); });
+
+  test('the scratch directory it leaves is removed by the next runtime to start in that TMPDIR', async () => {
+    // GIVEN a runtime killed with SIGKILL (no trap runs)
+    runtime = await RuntimeHarness.start({ handler: 'echo.echo_event' });
+    expect(await runtime.respond('one')).toBe('one');
+    const leftover = runtime.tmpEntries().filter((entry) => !entry.includes('/'));
+    expect(leftover).toEqual([expect.stringMatching(new RegExp(`^lambda-bootstrap\\.${runtime.pid}\\.`))]);
+    process.kill(runtime.pid, 'SIGKILL');
+    await runtime.waitForExit();
+    // AND the scratch directory of a runtime that is still running (this test's own pid stands in for it)
+    const live = path.join(runtime.tmpdir, `lambda-bootstrap.${process.pid}.livelive`);
+    fs.mkdirSync(live);
+    // WHEN another runtime starts with the same TMPDIR
+    const next = await RuntimeHarness.start({ handler: 'echo.echo_event', env: { TMPDIR: runtime.tmpdir } });
+    try {
+      expect(await next.respond('two')).toBe('two');
+      // THEN the dead runtime's directory is gone, the live one's kept
+      const entries = fs.readdirSync(runtime.tmpdir).sort();
+      expect(entries).not.toContain(leftover[0]);
+      expect(entries).toContain(path.basename(live));
+      expect(entries.filter((entry) => entry.startsWith(`lambda-bootstrap.${next.pid}.`))).toHaveLength(1);
+    } finally {
+      await next.stop();
+    }
+  });
+});
