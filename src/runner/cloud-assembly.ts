@@ -393,6 +393,25 @@ const PSEUDO_PARAMETERS: Record<string, (s: StackInfo) => string> = {
   'AWS::StackName': (s) => s.stackName,
 };
 
+/**
+ * What a stack's values can refer to before deployment: pseudo parameters and parameter defaults.
+ * Everything else (resources, imports) is unresolved.
+ */
+export function parameterContext(stack: StackInfo): IntrinsicContext {
+  const ctx: IntrinsicContext = {
+    ref: (name) => {
+      const pseudo = PSEUDO_PARAMETERS[name];
+      if (pseudo) {
+        return pseudo(stack);
+      }
+      const param = stack.template.Parameters?.[name];
+      return param?.Default === undefined ? undefined : evaluateString(param.Default, ctx);
+    },
+    getAtt: () => undefined,
+  };
+  return ctx;
+}
+
 /** A reference resolver for one stack: pseudo parameters, parameter defaults and the Lambda resources' names and ARNs. */
 class StackContext implements IntrinsicContext {
   private readonly names = new Map<string, string>();
@@ -412,13 +431,8 @@ class StackContext implements IntrinsicContext {
   }
 
   public ref(name: string): string | undefined {
-    const pseudo = PSEUDO_PARAMETERS[name];
-    if (pseudo) {
-      return pseudo(this.stack);
-    }
-    const param = this.stack.template.Parameters?.[name];
-    if (param) {
-      return param.Default === undefined ? undefined : evaluateString(param.Default, this);
+    if (name in PSEUDO_PARAMETERS || this.stack.template.Parameters?.[name]) {
+      return parameterContext(this.stack).ref(name);
     }
     const resource = this.resources[name];
     switch (resource?.Type) {

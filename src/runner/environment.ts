@@ -4,8 +4,8 @@
  * no HOME), except `PATH`, since the host's programs live where they live.
  */
 import { randomBytes } from 'node:crypto';
-import { describe, FunctionInfo, StackInfo } from './cloud-assembly';
-import { evaluateString, IntrinsicContext } from './intrinsics';
+import { describe, FunctionInfo, parameterContext } from './cloud-assembly';
+import { evaluateString } from './intrinsics';
 
 /**
  * Keys Lambda reserves: a function cannot set them (CloudFormation refuses them too),
@@ -35,7 +35,7 @@ export interface EnvironmentSpec {
 
 /** The function's own `Environment.Variables` that resolve locally; the others are reported to `warn`. */
 export function functionVariables(fn: FunctionInfo, warn: (message: string) => void): Record<string, string> {
-  const ctx = literalContext(fn.stack);
+  const ctx = parameterContext(fn.stack);
   const out: Record<string, string> = {};
   for (const [key, raw] of Object.entries(fn.environment)) {
     const value = evaluateString(raw, ctx);
@@ -86,28 +86,6 @@ export function buildEnvironment(spec: EnvironmentSpec): Record<string, string> 
     env._HANDLER = fn.handler;
   }
   return env;
-}
-
-/** A context that resolves pseudo parameters and parameter defaults only: what a variable can hold before deployment. */
-function literalContext(stack: StackInfo): IntrinsicContext {
-  const pseudo: Record<string, string> = {
-    'AWS::Region': stack.region,
-    'AWS::AccountId': stack.account,
-    'AWS::Partition': 'aws',
-    'AWS::URLSuffix': 'amazonaws.com',
-    'AWS::StackName': stack.stackName,
-  };
-  const ctx: IntrinsicContext = {
-    ref: (name) => {
-      if (name in pseudo) {
-        return pseudo[name];
-      }
-      const param = stack.template.Parameters?.[name];
-      return param?.Default === undefined ? undefined : evaluateString(param.Default, ctx);
-    },
-    getAtt: () => undefined,
-  };
-  return ctx;
 }
 
 function pad(n: number): string {
