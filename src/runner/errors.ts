@@ -54,7 +54,3 @@ export class LocalRunnerError extends Error {
 export function resourceNotFound(message: string): InvokeError {
   return new InvokeError('ResourceNotFoundException', message);
 }
-
-export function invalidParameter(message: string): InvokeError {
-  return new InvokeError('InvalidParameterValueException', message);
-}

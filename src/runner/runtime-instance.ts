@@ -199,7 +199,7 @@ export class RuntimeInstance {
     this.pendingLog = new LogBuffer();
     this.captured = log;
     const started = performance.now();
-    this.line(`START RequestId: ${inv.requestId} Version: ${this.spec.executedVersion}\n`);
+    this.output(`START RequestId: ${inv.requestId} Version: ${this.spec.executedVersion}\n`);
     let result: Omit<InstanceResult, 'log' | 'durationMs'>;
     let status: string | undefined;
     if (!init.ok) {
@@ -212,8 +212,8 @@ export class RuntimeInstance {
       status = outcome.status;
     }
     const durationMs = performance.now() - started;
-    this.line(`END RequestId: ${inv.requestId}\n`);
-    this.line(this.report(inv.requestId, durationMs, status));
+    this.output(`END RequestId: ${inv.requestId}\n`);
+    this.output(this.report(inv.requestId, durationMs, status));
     this.captured = undefined;
     return { ...result, log: log.text(), durationMs };
   }
@@ -260,7 +260,7 @@ export class RuntimeInstance {
       this.server.cancelPending('Task timed out');
       await this.settleOutput();
       const seconds = `${this.spec.fn.timeoutSeconds.toFixed(2)} seconds`;
-      this.line(`${new Date().toISOString()} ${inv.requestId} Task timed out after ${seconds}\n`);
+      this.output(`${new Date().toISOString()} ${inv.requestId} Task timed out after ${seconds}\n`);
       return {
         result: errorResult('Sandbox.Timedout', `RequestId: ${inv.requestId} Error: Task timed out after ${seconds}`),
         status: 'Status: timeout',
@@ -269,7 +269,7 @@ export class RuntimeInstance {
     if (outcome.kind === 'gone') {
       await this.settleOutput();
       const message = `RequestId: ${inv.requestId} Error: ${exitMessage(this.exitStatus ?? 'unknown')}`;
-      this.line(`${message}\nRuntime.ExitError\n`);
+      this.output(`${message}\nRuntime.ExitError\n`);
       return { result: errorResult('Runtime.ExitError', message), status: 'Status: error\tError Type: Runtime.ExitError' };
     }
     // Let output written just before the answer reach the log first.
@@ -293,7 +293,7 @@ export class RuntimeInstance {
     }
     const text = init.message ?? (init.body && init.body.length > 0 ? init.body.toString('utf8') : 'Runtime failed to initialize');
     const message = `RequestId: ${requestId} Error: ${text}`;
-    this.line(`${message}\n${init.errorType}\n`);
+    this.output(`${message}\n${init.errorType}\n`);
     return errorResult(init.errorType, message);
   }
 
@@ -319,10 +319,6 @@ export class RuntimeInstance {
   private output(text: string): void {
     (this.captured ?? this.pendingLog).push(text);
     this.spec.onLog?.(text);
-  }
-
-  private line(text: string): void {
-    this.output(text);
   }
 
   /** After the process died or was killed: wait briefly for the rest of its output. */
