@@ -22,6 +22,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   tsconfigDevFile: 'tsconfig.dev.json',
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'bench', 'scripts'], tsconfigPath: './tsconfig.dev.json', projectService: false },
 
   cdkVersion: MIN_CDK_VERSION,
   jsiiVersion: '~6.0.0',
@@ -70,6 +71,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // Build and test against a newer aws-cdk-lib than the peer minimum.
 project.deps.addDependency(`aws-cdk-lib@${DEV_CDK_VERSION}`, DependencyType.BUILD);
 project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
+
+project.tsconfigDev.addInclude('.projenrc.ts');
 
 // Built assets inside integ-test snapshots are re-created by every synth.
 project.gitignore.exclude('test/*.snapshot/asset.*');

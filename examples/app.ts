@@ -32,9 +32,11 @@ export class GreeterStack extends Stack {
     this.greeter.grantInvoke(caller);
 
     // A nightly EventBridge rule invokes the alias, scoped to that rule (confused-deputy protection).
+    // Events EventBridge cannot deliver join the function's failed events in its dead-letter queue.
     const nightly = new events.Rule(this, 'Nightly', { schedule: events.Schedule.cron({ hour: '3', minute: '0' }) });
     nightly.addTarget(new targets.LambdaFunction(this.greeter.alias, {
       event: events.RuleTargetInput.fromObject({ name: 'night shift' }),
+      deadLetterQueue: this.greeter.deadLetterQueue,
     }));
 
     // A function URL that requires IAM (SigV4) authentication.

@@ -15,10 +15,11 @@ import { DeploymentOptions } from './deployment';
 import { ServiceInvokeOptions } from './invoke-permissions';
 import { aliasMetric, errorRateExpression } from './private/alias-metrics';
 import { logGroupArnOf, logRemovalPolicyOf } from './private/cdk-compat';
+import { acknowledgeFailureDestinationFinding, configureDeadLetter } from './private/dead-letter';
 import { createDeploymentGroup } from './private/deployment-group';
 import { InvalidPropertyError } from './private/errors';
+import { ExecutionRolePolicies } from './private/execution-role';
 import { validateFunctionProps } from './private/function-validation';
-import { acknowledgeNagFindings } from './private/nag';
 import { configureProvisionedScaling } from './private/provisioned-scaling';
 import { checkPattern } from './private/validation';
 import { ShellRuntime } from './shell-runtime';
@@ -208,7 +209,7 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
     this.grantPrincipal = this.role;
     this.logGroup.grant(this.role, 'logs:CreateLogStream', 'logs:PutLogEvents');
 
-    const deadLetter = this.buildDeadLetter(props);
+    const deadLetter = configureDeadLetter(this, this.role, props);
     this.deadLetterQueue = deadLetter.queue;
     this.deadLetterTopic = deadLetter.topic;
 
@@ -233,9 +234,12 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
     if (props.versionTrigger !== undefined) {
       this.function.invalidateVersionBasedOn(props.versionTrigger);
     }
-    this.configureTracing(props.tracing ?? lambda.Tracing.ACTIVE);
-    this.grantVpcNetworkInterfaces(props);
-    this.acknowledgeKeyGrantFindings();
+    const executionRole = new ExecutionRolePolicies(this, this.role, this.function);
+    executionRole.configureTracing(props.tracing ?? lambda.Tracing.ACTIVE);
+    if (props.vpc && !props.role) {
+      executionRole.grantVpcNetworkInterfaces();
+    }
+    executionRole.acknowledgeKeyGrantFindings();
 
     this.version = this.function.currentVersion;
     this.alias = new lambda.Alias(this, 'Alias', {
@@ -247,6 +251,9 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
       onFailure,
       provisionedConcurrentExecutions,
     });
+    if (deadLetter.queue || deadLetter.topic) {
+      acknowledgeFailureDestinationFinding(this.alias);
+    }
     for (const source of events ?? []) {
       this.alias.addEventSource(source);
     }
@@ -450,93 +457,8 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
   public metricDestinationDeliveryFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('DestinationDeliveryFailures', { statistic: cloudwatch.Stats.SUM, ...props });
   }
-
-  private buildDeadLetter(props: CustomRuntimeFunctionProps): { queue?: sqs.IQueue; topic?: sns.ITopic } {
-    if (props.deadLetterTopic) {
-      if (props.deadLetterQueue || props.deadLetterQueueEnabled !== undefined) {
-        throw new InvalidPropertyError(this, 'deadLetterTopic cannot be combined with deadLetterQueue or deadLetterQueueEnabled; give one dead-letter target');
-      }
-      grantKeyToSend(this.role, props.deadLetterTopic.masterKey);
-      return { topic: props.deadLetterTopic };
-    }
-    if (props.deadLetterQueueEnabled === false) {
-      if (props.deadLetterQueue) {
-        throw new InvalidPropertyError(this, 'deadLetterQueue is set but deadLetterQueueEnabled is false; remove one of them');
-      }
-      Annotations.of(this).addWarningV2('cdk-custom-runtime:noDeadLetterQueue',
-        'The dead-letter queue is turned off: asynchronous events that fail every retry are lost.');
-      return {};
-    }
-    const queue = props.deadLetterQueue ?? this.createDeadLetterQueue(props.deadLetterQueueEncryptionKey);
-    grantKeyToSend(this.role, queue.encryptionMasterKey);
-    return { queue };
-  }
-
-  private createDeadLetterQueue(encryptionKey?: kms.IKey): sqs.Queue {
-    const queue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: encryptionKey ? sqs.QueueEncryption.KMS : sqs.QueueEncryption.SQS_MANAGED,
-      encryptionMasterKey: encryptionKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    const reason = 'This queue is itself the dead-letter queue of the function; a dead-letter queue or redrive policy for it would only move the problem.';
-    acknowledgeNagFindings(queue, [{ id: 'AwsSolutions-SQS3', reason }, { id: 'Serverless-SQSRedrivePolicy', reason }]);
-    return queue;
-  }
-
-  /**
-   * X-Ray tracing, with its permissions in a policy of their own that the function depends on
-   * (so the first invocation cannot race the policy) and whose `Resource: *` is acknowledged there alone.
-   */
-  private configureTracing(tracing: lambda.Tracing): void {
-    if (tracing === lambda.Tracing.DISABLED) { return; }
-    (this.function.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: tracing };
-    this.addUnscopablePolicy('TracingPolicy', ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
-      'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions; AWS documents "*" as their only resource.');
-  }
-
-  /**
-   * With a VPC, Lambda manages network interfaces through the execution role. aws-cdk-lib attaches the AWS managed
-   * policy AWSLambdaVPCAccessExecutionRole only to roles it creates; ours gets the same actions inline.
-   * A role the user brings is theirs to equip.
-   */
-  private grantVpcNetworkInterfaces(props: CustomRuntimeFunctionProps): void {
-    if (!props.vpc || props.role) { return; }
-    this.addUnscopablePolicy('VpcAccessPolicy', [
-      'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets',
-      'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',
-    ], 'The EC2 network-interface actions Lambda needs to attach a function to a VPC support no resource-level permissions.');
-  }
-
-  /**
-   * aws-cdk-lib's queue and topic grants (dead-letter queues, destinations) give the role the KMS data-key
-   * actions `kms:GenerateDataKey*` and `kms:ReEncrypt*` on that queue's or topic's key alone.
-   */
-  private acknowledgeKeyGrantFindings(): void {
-    const policy = this.role.node.tryFindChild('DefaultPolicy');
-    if (!(this.role instanceof iam.Role) || !policy) { return; }
-    acknowledgeNagFindings(policy, [{
-      id: 'AwsSolutions-IAM5',
-      reason: 'The KMS data-key action families that aws-cdk-lib grants for sending to an encrypted queue or topic; the resource is that queue\'s or topic\'s key alone.',
-      appliesTo: ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*'],
-    }]);
-  }
-
-  private addUnscopablePolicy(id: string, actions: string[], reason: string): void {
-    const policy = new iam.Policy(this, id, {
-      statements: [new iam.PolicyStatement({ actions, resources: ['*'] })],
-    });
-    this.role.attachInlinePolicy(policy);
-    this.function.node.addDependency(policy);
-    acknowledgeNagFindings(policy, [{ id: 'AwsSolutions-IAM5', reason, appliesTo: ['Resource::*'] }]);
-  }
 }
 
 function checkAccountId(scope: Construct, property: string, accountId: string | undefined): void {
   checkPattern(scope, property, accountId, /^\d{12}$/, 'must be a 12-digit AWS account ID');
-}
-
-/** SQS and SNS need the sender to use the queue's or topic's customer managed key. */
-function grantKeyToSend(role: iam.IRole, key: kms.IKey | undefined): void {
-  key?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
 }

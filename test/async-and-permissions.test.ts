@@ -62,7 +62,9 @@ describe('invoke permissions, all on the alias', () => {
     fn.allowInvokeByService('S3', { servicePrincipal: 's3.amazonaws.com', sourceAccount: '123456789012' });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Lambda::Permission', {
-      Action: 'lambda:InvokeFunction', FunctionName: ALIAS_REF, Principal: 'events.amazonaws.com',
+      Action: 'lambda:InvokeFunction',
+      FunctionName: ALIAS_REF,
+      Principal: 'events.amazonaws.com',
       SourceArn: 'arn:aws:events:us-east-1:123456789012:rule/nightly',
     });
     template.hasResourceProperties('AWS::Lambda::Permission', {

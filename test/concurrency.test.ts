@@ -179,10 +179,13 @@ describe('refused combinations, naming the construct path', () => {
 
   test('the bounds themselves are accepted', () => {
     const scaling: ProvisionedConcurrencyScalingOptions = {
-      minCapacity: 10, maxCapacity: 10, utilizationTarget: 0.9,
+      minCapacity: 10,
+      maxCapacity: 10,
+      utilizationTarget: 0.9,
       schedules: [{ name: 'Peak', schedule: weekdays('8'), minCapacity: 10, maxCapacity: 10 }],
     };
-    expect(() => build({ reservedConcurrentExecutions: 10, provisionedConcurrentExecutions: 10, provisionedConcurrencyScaling: scaling })).not.toThrow();
+    expect(() => build({ reservedConcurrentExecutions: 10, provisionedConcurrentExecutions: 10, provisionedConcurrencyScaling: scaling }))
+      .not.toThrow();
     expect(() => build({ provisionedConcurrencyScaling: { maxCapacity: 1, utilizationTarget: 0.1 } })).not.toThrow();
   });
 

@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { createExampleApp } from '../examples/app';
 import { nagFindings } from './nag';
 import { snapshotOf } from './util';
+import { createExampleApp } from '../examples/app';
 
 describe('examples/ app', () => {
   test('synthesizes the greeter with its callers, and matches the snapshot', () => {

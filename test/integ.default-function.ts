@@ -1,9 +1,9 @@
 // Integration test: the default CustomRuntimeFunction, invoked through its alias, answers with the handler's output.
 // Run against a real account with: npx integ-runner --directory test --language typescript --update-on-failed
 import * as path from 'path';
+import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { CustomRuntimeFunction } from '../src';
 
 const app = new App();

@@ -90,7 +90,7 @@ describe('RuntimeLayer', () => {
   test('refuses a bootstrap that is not executable', () => {
     const stack = newStack();
     expect(() => new RuntimeLayer(stack, 'Runtime', { directory: path.join(FIXTURES, 'layers', 'not-executable') }))
-      .toThrow(/TestStack\/Runtime: directory: ".*not-executable\/bootstrap" must be executable \(mode 644; run chmod 755 on it\)/);
+      .toThrow(/TestStack\/Runtime: directory: ".*not-executable\/bootstrap" must be readable and executable by everyone \(mode 644; run chmod 755 on it\)/);
   });
 
   test('refuses a directory that does not exist', () => {

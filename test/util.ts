@@ -1,7 +1,7 @@
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as path from 'path';
 
 export const FIXTURES = path.join(__dirname, 'fixtures');
 export const ECHO_HANDLER_DIR = path.join(FIXTURES, 'handlers', 'echo');

@@ -49,9 +49,15 @@ describe('invalid props fail at synth, naming the construct path, the property, 
 
   test('the limits themselves are accepted', () => {
     expect(() => build({
-      memorySize: 10240, timeout: Duration.minutes(15), ephemeralStorageSize: Size.mebibytes(10240),
-      retryAttempts: 2, maxEventAge: Duration.hours(6), aliasName: 'a'.repeat(128),
-      environment: { BIG: 'x'.repeat(4093) }, reservedConcurrentExecutions: 10, provisionedConcurrentExecutions: 10,
+      memorySize: 10240,
+      timeout: Duration.minutes(15),
+      ephemeralStorageSize: Size.mebibytes(10240),
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      aliasName: 'a'.repeat(128),
+      environment: { BIG: 'x'.repeat(4093) },
+      reservedConcurrentExecutions: 10,
+      provisionedConcurrentExecutions: 10,
     })).not.toThrow();
     expect(() => build({ memorySize: 128, maxEventAge: Duration.seconds(60), retryAttempts: 0, handler: 'src/main-v2.handle_event' })).not.toThrow();
   });

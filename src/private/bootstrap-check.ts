@@ -19,10 +19,19 @@ export function checkBootstrapAtRoot(constructPath: string, property: string, di
     throw new InvalidPropertyError(constructPath,
       `${property} must hold an executable file named "bootstrap" at its root, got ${JSON.stringify(directory)} without one${hint}`);
   }
-  if ((stat.mode & 0o111) === 0) {
+  if (!isWorldReadableAndExecutable(stat.mode)) {
     throw new InvalidPropertyError(constructPath,
-      `${property}: ${JSON.stringify(bootstrap)} must be executable (mode ${(stat.mode & 0o777).toString(8)}; run chmod 755 on it), or Lambda fails every invocation`);
+      `${property}: ${JSON.stringify(bootstrap)} must be readable and executable by everyone (mode ${(stat.mode % 0o1000).toString(8)}; run chmod 755 on it), or Lambda fails every invocation`);
   }
+}
+
+/**
+ * Lambda runs the bootstrap as a user that neither owns the file nor is in its group, so the
+ * "others" permission bits must allow reading and executing (r-x), as in mode 755.
+ */
+function isWorldReadableAndExecutable(mode: number): boolean {
+  const others = mode % 8;
+  return others === 5 || others === 7;
 }
 
 function findNestedBootstrap(directory: string): string | undefined {

@@ -61,7 +61,8 @@ function checkConcurrency(scope: Construct, props: CustomRuntimeFunctionProps): 
     Annotations.of(scope).addWarningV2('cdk-custom-runtime:reservedConcurrencyZero',
       'reservedConcurrentExecutions is 0: the function is stopped and every invocation is throttled.');
   }
-  if (reserved !== undefined && provisioned !== undefined && !Token.isUnresolved(reserved) && !Token.isUnresolved(provisioned) && provisioned > reserved) {
+  const bothKnown = reserved !== undefined && provisioned !== undefined && !Token.isUnresolved(reserved) && !Token.isUnresolved(provisioned);
+  if (bothKnown && provisioned > reserved) {
     throw new InvalidPropertyError(scope,
       `provisionedConcurrentExecutions must be between 1 and reservedConcurrentExecutions (${reserved}), got ${provisioned}`);
   }

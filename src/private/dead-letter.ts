@@ -1,0 +1,79 @@
+import { Annotations, Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { InvalidPropertyError } from './errors';
+import { acknowledgeNagFindings } from './nag';
+
+/** Where a function's failed asynchronous events go. */
+export interface DeadLetterTarget {
+  readonly queue?: sqs.IQueue;
+  readonly topic?: sns.ITopic;
+}
+
+/** The dead-letter settings of `lambda.FunctionOptions`, plus our key. */
+export interface DeadLetterSettings {
+  readonly deadLetterQueue?: sqs.IQueue;
+  readonly deadLetterQueueEnabled?: boolean;
+  readonly deadLetterTopic?: sns.ITopic;
+  readonly deadLetterQueueEncryptionKey?: kms.IKey;
+}
+
+/**
+ * Resolves the dead-letter target: the user's topic or queue, none when turned off (with a warning),
+ * or a new encrypted, TLS-only queue. The role may use the target's customer managed key to send,
+ * which aws-cdk-lib does not grant by itself.
+ */
+export function configureDeadLetter(scope: Construct, role: iam.IRole, settings: DeadLetterSettings): DeadLetterTarget {
+  if (settings.deadLetterTopic) {
+    if (settings.deadLetterQueue || settings.deadLetterQueueEnabled !== undefined) {
+      throw new InvalidPropertyError(scope, 'deadLetterTopic cannot be combined with deadLetterQueue or deadLetterQueueEnabled; give one dead-letter target');
+    }
+    grantKeyToSend(role, settings.deadLetterTopic.masterKey);
+    return { topic: settings.deadLetterTopic };
+  }
+  if (settings.deadLetterQueueEnabled === false) {
+    if (settings.deadLetterQueue) {
+      throw new InvalidPropertyError(scope, 'deadLetterQueue is set but deadLetterQueueEnabled is false; remove one of them');
+    }
+    Annotations.of(scope).addWarningV2('cdk-custom-runtime:noDeadLetterQueue',
+      'The dead-letter queue is turned off: asynchronous events that fail every retry are lost.');
+    return {};
+  }
+  const queue = settings.deadLetterQueue ?? createDeadLetterQueue(scope, settings.deadLetterQueueEncryptionKey);
+  grantKeyToSend(role, queue.encryptionMasterKey);
+  return { queue };
+}
+
+/**
+ * With a dead-letter target, events that fail every retry are kept; cdk-nag's failure-destination rule
+ * asks for the same thing through an `onFailure` destination.
+ */
+export function acknowledgeFailureDestinationFinding(alias: lambda.Alias): void {
+  const config = alias.node.tryFindChild('EventInvokeConfig');
+  if (!config) { return; }
+  acknowledgeNagFindings(config, [{
+    id: 'Serverless-LambdaAsyncFailureDestination',
+    reason: 'Events that fail every retry go to the function\'s dead-letter queue or topic (DeadLetterConfig), so none is lost without an onFailure destination.',
+  }]);
+}
+
+function createDeadLetterQueue(scope: Construct, encryptionKey?: kms.IKey): sqs.Queue {
+  const queue = new sqs.Queue(scope, 'DeadLetterQueue', {
+    encryption: encryptionKey ? sqs.QueueEncryption.KMS : sqs.QueueEncryption.SQS_MANAGED,
+    encryptionMasterKey: encryptionKey,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  const reason = 'This queue is itself the dead-letter queue of the function; a dead-letter queue or redrive policy for it would only move the problem.';
+  acknowledgeNagFindings(queue, [{ id: 'AwsSolutions-SQS3', reason }, { id: 'Serverless-SQSRedrivePolicy', reason }]);
+  return queue;
+}
+
+/** SQS and SNS need the sender to use the queue's or topic's customer managed key. */
+function grantKeyToSend(role: iam.IRole, key: kms.IKey | undefined): void {
+  key?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+}
