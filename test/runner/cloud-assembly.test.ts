@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration, Fn, Stack, Stage } from 'aws-cdk-lib';
+import { Duration, Fn, NestedStack, Stack, Stage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { removeTempDirs, runtimeLayer, RUNNER_FIXTURES, shellFunction, synth, synthFunctions } from './assembly';
 import { CloudAssembly } from '../../src/runner/cloud-assembly';
 import { LocalRunner } from '../../src/runner/local-runner';
-import { removeTempDirs, runtimeLayer, RUNNER_FIXTURES, shellFunction, synth, synthFunctions } from './assembly';
 
 afterAll(() => removeTempDirs());
 
@@ -154,7 +154,6 @@ describe('stages, nested stacks and assets', () => {
   test('functions of nested stacks are found and run', async () => {
     const assemblyDir = synth((app) => {
       const parent = new Stack(app, 'Parent');
-      const { NestedStack } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
       const nested = new NestedStack(parent, 'Inner');
       shellFunction(nested, 'Fn', { handler: 'echo_event' });
     });

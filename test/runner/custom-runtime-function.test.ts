@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { HANDLERS_DIR, removeTempDirs, synth, tempDir } from './assembly';
 import { CustomRuntimeFunction } from '../../src/custom-runtime-function';
 import { LocalRunner } from '../../src/runner/local-runner';
-import { HANDLERS_DIR, removeTempDirs, synth, tempDir } from './assembly';
 
 // The library's own construct, run by the local runner: its function is found by the
 // construct's path, its alias runs the published version, and its async settings

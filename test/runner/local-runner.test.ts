@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { LocalRunner } from '../../src/runner/local-runner';
 import { fixtureLayer, fixtureRuntimeLayer, removeTempDirs, runtimeLayer, RUNNER_FIXTURES, shellFunction, synth, synthFunctions, tempDir } from './assembly';
 import { isAlive } from './processes';
+import { LocalRunner } from '../../src/runner/local-runner';
 
 const runners: LocalRunner[] = [];
 function open(assemblyDir: string, options: Parameters<typeof LocalRunner.open>[1] = {}): LocalRunner {
@@ -355,8 +355,11 @@ describe('environment', () => {
   beforeEach(() => {
     saved = { ...process.env };
     Object.assign(process.env, {
-      AWS_ACCESS_KEY_ID: 'AKIAHOSTKEY', AWS_SECRET_ACCESS_KEY: SECRET, AWS_SESSION_TOKEN: SECRET,
-      AWS_PROFILE: 'host-profile', HOST_ONLY_VARIABLE: SECRET,
+      AWS_ACCESS_KEY_ID: 'AKIAHOSTKEY',
+      AWS_SECRET_ACCESS_KEY: SECRET,
+      AWS_SESSION_TOKEN: SECRET,
+      AWS_PROFILE: 'host-profile',
+      HOST_ONLY_VARIABLE: SECRET,
     });
   });
   afterEach(() => {

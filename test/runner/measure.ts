@@ -17,10 +17,10 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { InvokeApiServer } from '../../src/runner/invoke-api-server';
-import { LocalRunner } from '../../src/runner/local-runner';
 import { fixtureRuntimeLayer, removeTempDirs, RUNNER_FIXTURES, shellFunction, synth } from './assembly';
 import { runCli } from './cli-process';
+import { InvokeApiServer } from '../../src/runner/invoke-api-server';
+import { LocalRunner } from '../../src/runner/local-runner';
 
 const ROOT = path.join(__dirname, '..', '..');
 const SHELL_RUNTIME = path.join(ROOT, 'runtime', 'shell');
