@@ -41,7 +41,8 @@ export interface CustomRuntimeFunctionProps extends lambda.FunctionOptions {
    * The handler, as `file.function`: the shell runtime sources `file.sh` from the code's root once
    * and calls the shell function `function` for each event.
    *
-   * `file` may contain letters, digits, `_`, `-` and `/`; `function` is a shell identifier. At most 128 characters.
+   * `file` may contain letters, digits, `_`, `-`, `.` and `/` (no `..` part; the last dot separates file and function);
+   * `function` starts with a letter or `_`, then letters, digits, `_` or `-`. At most 128 characters.
    */
   readonly handler: string;
 

@@ -19,6 +19,13 @@ export interface RuntimeLayerProps {
   readonly directory: string;
 
   /**
+   * Glob patterns of files in `directory` to leave out of the layer, for example documentation.
+   *
+   * @default - the whole directory is packaged
+   */
+  readonly exclude?: string[];
+
+  /**
    * The instruction set architectures the runtime runs on.
    *
    * @default [Architecture.X86_64]
@@ -91,7 +98,7 @@ export class RuntimeLayer extends lambda.LayerVersion {
     checkBootstrapAtRoot(`${scope.node.path}/${id}`, 'directory', props.directory);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     super(scope, id, {
-      code: lambda.Code.fromAsset(props.directory),
+      code: lambda.Code.fromAsset(props.directory, { exclude: props.exclude }),
       compatibleRuntimes: CUSTOM_RUNTIMES,
       compatibleArchitectures: props.compatibleArchitectures ?? [lambda.Architecture.X86_64],
       description: props.description,

@@ -35,6 +35,8 @@ export class ShellRuntime {
     }
     return new RuntimeLayer(stack, id, {
       directory: ShellRuntime.DIRECTORY,
+      // The runtime's own documentation stays out of the layer, so editing it publishes no new version.
+      exclude: ['*.md'],
       compatibleArchitectures: [architecture],
       description: `cdk-custom-runtime shell runtime (bash + curl) for provided.al2023 and provided.al2, ${architecture.name}`,
       license: 'Apache-2.0',

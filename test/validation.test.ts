@@ -16,7 +16,9 @@ describe('invalid props fail at synth, naming the construct path, the property, 
     ['runtime', { runtime: lambda.Runtime.NODEJS_20_X },
       'TestStack/BadFn: runtime must be one of provided.al2023, provided.al2, got nodejs20.x (this construct runs a custom runtime\'s bootstrap)'],
     ['handler without a function', { handler: 'function' },
-      'TestStack/BadFn: handler must have the form file.function (file: letters, digits, "_", "-", "/"; function: a shell identifier; at most 128 characters), got "function"'],
+      'TestStack/BadFn: handler must have the form file.function (file: letters, digits, "_", "-", "." and "/", no ".." part; function: a letter or "_", then letters, digits, "_" or "-"; at most 128 characters), got "function"'],
+    ['handler leaving the task root', { handler: 'lib/../../etc/passwd.x' }, 'TestStack/BadFn: handler must have the form file.function'],
+    ['handler with a space', { handler: 'my file.handler' }, 'TestStack/BadFn: handler must have the form file.function'],
     ['handler with a bad function name', { handler: 'function.1abc' }, 'TestStack/BadFn: handler must have the form file.function'],
     ['handler too long', { handler: `${'f'.repeat(125)}.abc` }, 'TestStack/BadFn: handler must have the form file.function'],
     ['alias $LATEST', { aliasName: '$LATEST' },
@@ -60,6 +62,7 @@ describe('invalid props fail at synth, naming the construct path, the property, 
       provisionedConcurrentExecutions: 10,
     })).not.toThrow();
     expect(() => build({ memorySize: 128, maxEventAge: Duration.seconds(60), retryAttempts: 0, handler: 'src/main-v2.handle_event' })).not.toThrow();
+    expect(() => build({ handler: 'lib/api.v2.get-item' })).not.toThrow();
   });
 
   test('tokens are skipped, never guessed', () => {

@@ -14,6 +14,6 @@ greet() {
     echo "no \"name\" in the event: $event" >&2
     return 1
   fi
-  echo "greeting $name (request $AWS_LAMBDA_REQUEST_ID)" >&2
+  echo "greeting $name (request $LAMBDA_REQUEST_ID)" >&2
   printf '{"message":"%s, %s!"}' "$GREETING" "$name"
 }

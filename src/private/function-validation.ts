@@ -30,8 +30,8 @@ export function validateFunctionProps(scope: Construct, props: CustomRuntimeFunc
     throw new InvalidPropertyError(scope,
       `runtime must be one of ${CUSTOM_RUNTIMES.map(r => r.name).join(', ')}, got ${runtime.name} (this construct runs a custom runtime's bootstrap)`);
   }
-  checkPattern(scope, 'handler', props.handler, /^(?=.{3,128}$)[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*\.[A-Za-z_][A-Za-z0-9_]*$/,
-    `must have the form file.function (file: letters, digits, "_", "-", "/"; function: a shell identifier; at most ${LIMITS.handlerLength} characters)`);
+  checkPattern(scope, 'handler', props.handler, /^(?=.{3,128}$)(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9_.\/-]*\.[A-Za-z_][A-Za-z0-9_-]*$/,
+    `must have the form file.function (file: letters, digits, "_", "-", "." and "/", no ".." part; function: a letter or "_", then letters, digits, "_" or "-"; at most ${LIMITS.handlerLength} characters)`);
   checkAliasName(scope, props.aliasName);
   checkRange(scope, 'memorySize', props.memorySize, LIMITS.memoryMiB.min, LIMITS.memoryMiB.max, ' MB');
   checkSizeMiB(scope, 'ephemeralStorageSize', props.ephemeralStorageSize, LIMITS.ephemeralStorageMiB.min, LIMITS.ephemeralStorageMiB.max);
