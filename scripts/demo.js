@@ -33,7 +33,7 @@ const cli = path.join(root, 'lib', 'runner', 'cli.js');
 const outfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'demo-')), 'response.json');
 const invoke = (payload) => {
   const args = [cli, 'invoke', '--app', outdir, '--function-name', 'GreeterExample/Greeter', '--qualifier', 'live',
-    '--log-type', 'Tail', '--payload', payload, outfile];
+    '--log-type', 'Tail', '--quiet', '--payload', payload, outfile];
   console.log(`\n   $ cdk-custom-runtime ${args.slice(1).map(a => (/[\s{"]/.test(a) ? `'${a}'` : a)).join(' ').replace(root + path.sep, '')}`);
   const metadata = JSON.parse(execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' }));
   const log = metadata.LogResult ? Buffer.from(metadata.LogResult, 'base64').toString('utf8') : '';

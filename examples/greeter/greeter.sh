@@ -11,7 +11,8 @@ greet() {
   if [[ $event =~ \"name\"[[:space:]]*:[[:space:]]*\"([^\"\\]*)\" ]]; then
     name="${BASH_REMATCH[1]}"
   else
-    echo "no \"name\" in the event: $event" >&2
+    # A failed handler's stdout becomes the errorMessage of the error report.
+    echo "no \"name\" in the event: $event"
     return 1
   fi
   echo "greeting $name (request $LAMBDA_REQUEST_ID)" >&2
