@@ -7,6 +7,7 @@
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { InvokeError, LocalRunnerError } from './errors';
+import { jsonHeaders } from './http-headers';
 import { LocalRunner, MAX_ASYNC_PAYLOAD_BYTES } from './local-runner';
 import { MAX_SYNC_PAYLOAD_BYTES } from './runtime-instance';
 
@@ -90,20 +91,11 @@ export class InvokeApiServer {
         clientContext: header(req, 'x-amz-client-context'),
         payload: body,
       });
-      const headers: http.OutgoingHttpHeaders = {
-        'Content-Type': 'application/json',
-        'Content-Length': result.payload.length,
-        'x-amzn-RequestId': result.requestId,
-      };
-      if (result.executedVersion !== undefined) {
-        headers['X-Amz-Executed-Version'] = result.executedVersion;
-      }
-      if (result.functionError !== undefined) {
-        headers['X-Amz-Function-Error'] = result.functionError;
-      }
-      if (result.logResult !== undefined) {
-        headers['X-Amz-Log-Result'] = result.logResult;
-      }
+      const headers = jsonHeaders(result.payload, {
+        'X-Amz-Executed-Version': result.executedVersion,
+        'X-Amz-Function-Error': result.functionError,
+        'X-Amz-Log-Result': result.logResult,
+      }, { 'x-amzn-RequestId': result.requestId });
       res.writeHead(result.statusCode, headers);
       res.end(result.payload);
     } catch (e) {

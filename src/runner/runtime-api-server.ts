@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { jsonHeaders } from './http-headers';
 
 const API_PREFIX = '/2018-06-01/runtime';
 const DEFAULT_MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
@@ -261,22 +262,15 @@ export class RuntimeApiServer {
       }
       const entry = this.queue.shift()!;
       const inv = entry.invocation;
-      const headers: http.OutgoingHttpHeaders = {
-        'Content-Type': 'application/json',
-        'Content-Length': inv.payload.length,
+      const headers = jsonHeaders(inv.payload, {
+        'Lambda-Runtime-Trace-Id': inv.traceId,
+        'Lambda-Runtime-Client-Context': inv.clientContext,
+        'Lambda-Runtime-Cognito-Identity': inv.cognitoIdentity,
+      }, {
         'Lambda-Runtime-Aws-Request-Id': entry.requestId,
         'Lambda-Runtime-Deadline-Ms': String(inv.deadlineMs ?? Date.now() + this.timeoutMs),
         'Lambda-Runtime-Invoked-Function-Arn': inv.invokedFunctionArn ?? DEFAULT_FUNCTION_ARN,
-      };
-      if (inv.traceId !== undefined) {
-        headers['Lambda-Runtime-Trace-Id'] = inv.traceId;
-      }
-      if (inv.clientContext !== undefined) {
-        headers['Lambda-Runtime-Client-Context'] = inv.clientContext;
-      }
-      if (inv.cognitoIdentity !== undefined) {
-        headers['Lambda-Runtime-Cognito-Identity'] = inv.cognitoIdentity;
-      }
+      });
       this.inFlight.set(entry.requestId, entry);
       res.writeHead(200, headers);
       res.end(inv.payload);
