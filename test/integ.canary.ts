@@ -4,9 +4,9 @@
 // that the alias answers.
 // Run against a real account with: npx integ-runner --directory test --language typescript --update-on-failed
 import * as path from 'path';
+import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { CustomRuntimeFunction, TrafficShift } from '../src';
 
 const app = new App();
