@@ -239,6 +239,10 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
     executionRole.configureTracing(props.tracing ?? lambda.Tracing.ACTIVE);
     if (props.vpc && !props.role) {
       executionRole.grantVpcNetworkInterfaces();
+    } else if (props.vpc) {
+      Annotations.of(this).addWarningV2('cdk-custom-runtime:vpcRoleNotEquipped',
+        'With your own role, the function\'s VPC network-interface permissions (ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces, '
+        + 'ec2:DescribeSubnets, ec2:DeleteNetworkInterface, ec2:AssignPrivateIpAddresses, ec2:UnassignPrivateIpAddresses) are yours to grant.');
     }
     executionRole.acknowledgeKeyGrantFindings();
 

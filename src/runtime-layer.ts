@@ -1,4 +1,4 @@
-import { Annotations, CfnResource, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { checkBootstrapAtRoot } from './private/bootstrap-check';
@@ -86,10 +86,12 @@ export class RuntimeLayer extends lambda.LayerVersion {
     checkPattern(`${scope.node.path}/${id}`, 'layerVersionArn', layerVersionArn,
       /^arn:aws[a-zA-Z-]*:lambda:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:layer:[a-zA-Z0-9_-]{1,140}:\d+$/,
       'must be a layer version ARN (arn:<partition>:lambda:<region>:<account>:layer:<name>:<version>)');
-    return lambda.LayerVersion.fromLayerVersionAttributes(scope, id, {
+    const layer = lambda.LayerVersion.fromLayerVersionAttributes(scope, id, {
       layerVersionArn,
       compatibleRuntimes: CUSTOM_RUNTIMES,
     });
+    checkLayerRegion(layer, layerVersionArn);
+    return layer;
   }
 
   private readonly retention: RemovalPolicy;
@@ -153,6 +155,23 @@ export class RuntimeLayer extends lambda.LayerVersion {
     }
     super.addPermission(id, permission);
     (this.node.findChild(id) as CfnResource).applyRemovalPolicy(this.retention);
+  }
+}
+
+/**
+ * Lambda only attaches layers of the function's own region. A literal layer ARN in another region than the
+ * stack's cannot deploy: refuse it. In a stack without a region (environment-agnostic), warn: the ARN pins one region.
+ */
+function checkLayerRegion(layer: lambda.ILayerVersion, layerVersionArn: string): void {
+  if (Token.isUnresolved(layerVersionArn)) { return; }
+  const layerRegion = layerVersionArn.split(':')[3];
+  const stackRegion = Stack.of(layer).region;
+  if (Token.isUnresolved(stackRegion)) {
+    Annotations.of(layer).addWarningV2('cdk-custom-runtime:layerRegionPinned',
+      `The layer ${layerVersionArn} exists in ${layerRegion} only, and this stack has no region: it deploys only to ${layerRegion}. Give the stack an env, or publish the layer in every region.`);
+  } else if (stackRegion !== layerRegion) {
+    throw new InvalidPropertyError(layer,
+      `layerVersionArn must be in the stack's region (${stackRegion}), got ${layerRegion} (${layerVersionArn}); Lambda only uses layers of the function's own region`);
   }
 }
 

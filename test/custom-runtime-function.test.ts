@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -182,6 +183,27 @@ describe('CustomRuntimeFunction options', () => {
     const fn = new CustomRuntimeFunction(stack, 'Fn', { code: echoCode(), handler: 'function.handler', role });
     expect(fn.role).toBe(role);
     Template.fromStack(stack).resourceCountIs('AWS::IAM::Role', 1);
+  });
+
+  test('a user role gets the log, dead-letter and X-Ray permissions; an immutable one is documented as the user\'s to equip', () => {
+    const stack = newStack();
+    const role = iam.Role.fromRoleArn(stack, 'Imported', 'arn:aws:iam::123456789012:role/existing');
+    new CustomRuntimeFunction(stack, 'Fn', { code: echoCode(), handler: 'function.handler', role });
+    const statements = resourcesOfType(stack, 'AWS::IAM::Policy')
+      .filter(([, p]) => JSON.stringify(p.Properties.Roles) === '["existing"]')
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement.map((st: any) => st.Action));
+    expect(statements).toEqual(expect.arrayContaining([
+      ['logs:CreateLogStream', 'logs:PutLogEvents'], 'sqs:SendMessage', ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+    ]));
+  });
+
+  test('a VPC function with a user role warns that the network-interface permissions are the user\'s to grant', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'p', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const role = new iam.Role(stack, 'MyRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    new CustomRuntimeFunction(stack, 'Fn', { code: echoCode(), handler: 'function.handler', role, vpc });
+    Annotations.fromStack(stack).hasWarning('/TestStack/Fn', Match.stringLikeRegexp('VPC network-interface permissions .* are yours to grant'));
+    expect(resourcesOfType(stack, 'AWS::IAM::Policy').filter(([id]) => id.startsWith('FnVpcAccessPolicy'))).toHaveLength(0);
   });
 
   test('grants to the construct go to its role', () => {

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { RuntimeLayer } from '../src';
@@ -104,6 +104,18 @@ describe('RuntimeLayer', () => {
     const layer = new RuntimeLayer(stack, 'Runtime', { directory: CUSTOM });
     expect(() => layer.grantUsageToAccount('1234')).toThrow('TestStack/Runtime: accountId must be a 12-digit AWS account ID, got "1234"');
     expect(() => layer.grantUsageToOrganization('org-1')).toThrow(/TestStack\/Runtime: organizationId must be an AWS Organizations ID .*, got "org-1"/);
+  });
+
+  test('refuses an imported layer from another region than the stack\'s', () => {
+    const stack = newStack();
+    expect(() => RuntimeLayer.fromRuntimeLayerArn(stack, 'Elsewhere', 'arn:aws:lambda:eu-west-1:111122223333:layer:shell:7'))
+      .toThrow('TestStack/Elsewhere: layerVersionArn must be in the stack\'s region (us-east-1), got eu-west-1 (arn:aws:lambda:eu-west-1:111122223333:layer:shell:7)');
+  });
+
+  test('warns when a region-agnostic stack imports a layer of one region', () => {
+    const stack = new Stack(new App(), 'Agnostic');
+    RuntimeLayer.fromRuntimeLayerArn(stack, 'Pinned', 'arn:aws:lambda:eu-west-1:111122223333:layer:shell:7');
+    Annotations.fromStack(stack).hasWarning('/Agnostic/Pinned', Match.stringLikeRegexp('exists in eu-west-1 only, and this stack has no region'));
   });
 
   test('imports a layer by ARN, and refuses a malformed ARN', () => {
