@@ -1,0 +1,79 @@
+/**
+ * The benchmarks: `npm run bench` (`npx projen bench`) compiles the library with jsii, then runs
+ * this file, which measures the four tables one after the other and writes bench/RESULTS.md.
+ *
+ *   1. runtime overhead  bench/runtime-overhead.ts  (the two runtimes: bench/runtimes.ts)
+ *   2. cold start        bench/cold-start.ts
+ *   3. local runner      bench/local-runner.ts
+ *   4. synth scaling     bench/synth-scaling.ts     (the apps: synth-apps.ts; profile: synth-profile.ts)
+ *   RESULTS.md           bench/report.ts            (the closing reading: bench/reading.ts)
+ *
+ * Scratch files go to bench/.work/ (gitignored) and the OS temp dir, and are removed at the end;
+ * every runtime process has a private TMPDIR and is stopped with SIGTERM.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { measureColdStart } from './cold-start';
+import { measureLocalRunner } from './local-runner';
+import { describeMachine, launchedAt } from './machine';
+import { renderReport } from './report';
+import { measureRuntimeOverhead } from './runtime-overhead';
+import { HAND_WIRED, OURS } from './synth-apps';
+import { profileSynth } from './synth-profile';
+import { measureSynthScaling } from './synth-scaling';
+
+const RESULTS = path.join(__dirname, 'RESULTS.md');
+const WORK_ROOT = path.join(__dirname, '.work');
+/** Functions in the profiled synths: the largest single-stack scenario. */
+const PROFILED_FUNCTIONS = 45;
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const launched = launchedAt();
+  const machine = describeMachine();
+  const startedAt = new Date();
+  const measureStarted = process.hrtime.bigint();
+  fs.mkdirSync(WORK_ROOT, { recursive: true });
+  const workDir = fs.mkdtempSync(path.join(WORK_ROOT, 'run-'));
+  try {
+    log('1/4 runtime overhead (ours vs the tutorial\'s bootstrap)');
+    const overhead = await measureRuntimeOverhead(log);
+    log('2/4 cold start');
+    const coldStart = await measureColdStart(log);
+    log('3/4 local runner (serve vs the bare runtime loop)');
+    const localRunner = await measureLocalRunner(log);
+    log('4/4 synth scaling');
+    const synth = measureSynthScaling(workDir, log);
+    const profiles = [
+      await profileSynth(workDir, OURS, PROFILED_FUNCTIONS),
+      await profileSynth(workDir, HAND_WIRED, PROFILED_FUNCTIONS),
+    ];
+    const measureSeconds = Number(process.hrtime.bigint() - measureStarted) / 1e9;
+    const report = renderReport({
+      machine,
+      startedAt,
+      wallSeconds: (Date.now() - launched.epochMs) / 1000,
+      launchedBy: launched.command,
+      measureSeconds,
+      loadAtEnd: os.loadavg()[0],
+      overhead,
+      coldStart,
+      localRunner,
+      synth,
+      profiles,
+    });
+    fs.writeFileSync(RESULTS, report);
+    log(`wrote ${path.relative(process.cwd(), RESULTS)} (${((Date.now() - launched.epochMs) / 1000).toFixed(0)} s since \`${launched.command}\` started)`);
+  } finally {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: Error) => {
+  process.stderr.write(`${e.stack ?? e.message}\n`);
+  process.exitCode = 1;
+});
