@@ -18,7 +18,7 @@ import { logGroupArnOf, logRemovalPolicyOf } from './private/cdk-compat';
 import { acknowledgeFailureDestinationFinding, configureDeadLetter } from './private/dead-letter';
 import { createDeploymentGroup } from './private/deployment-group';
 import { InvalidPropertyError } from './private/errors';
-import { ExecutionRolePolicies } from './private/execution-role';
+import { acknowledgeKeyGrantFindings, attachUnscopablePolicies, createExecutionRole, setTracingMode, unscopableGrants } from './private/execution-role';
 import { validateFunctionProps } from './private/function-validation';
 import { configureProvisionedScaling } from './private/provisioned-scaling';
 import { checkPattern } from './private/validation';
@@ -203,10 +203,9 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: logRemovalPolicyOf(props) ?? RemovalPolicy.RETAIN,
     });
-    this.role = props.role ?? new iam.Role(this, 'ServiceRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Execution role of ${this.node.path}`,
-    });
+    const tracing = props.tracing ?? lambda.Tracing.ACTIVE;
+    const unscopable = unscopableGrants(tracing, props.vpc !== undefined && props.role === undefined);
+    this.role = props.role ?? createExecutionRole(this, unscopable);
     this.grantPrincipal = this.role;
     this.logGroup.grant(this.role, 'logs:CreateLogStream', 'logs:PutLogEvents');
 
@@ -235,16 +234,16 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
     if (props.versionTrigger !== undefined) {
       this.function.invalidateVersionBasedOn(props.versionTrigger);
     }
-    const executionRole = new ExecutionRolePolicies(this, this.role, this.function);
-    executionRole.configureTracing(props.tracing ?? lambda.Tracing.ACTIVE);
-    if (props.vpc && !props.role) {
-      executionRole.grantVpcNetworkInterfaces();
-    } else if (props.vpc) {
+    setTracingMode(this.function, tracing);
+    if (props.role) {
+      attachUnscopablePolicies(this, props.role, this.function, unscopable);
+    }
+    if (props.vpc && props.role) {
       Annotations.of(this).addWarningV2('cdk-custom-runtime:vpcRoleNotEquipped',
         'With your own role, the function\'s VPC network-interface permissions (ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces, '
         + 'ec2:DescribeSubnets, ec2:DeleteNetworkInterface, ec2:AssignPrivateIpAddresses, ec2:UnassignPrivateIpAddresses) are yours to grant.');
     }
-    executionRole.acknowledgeKeyGrantFindings();
+    acknowledgeKeyGrantFindings(this.role);
 
     this.version = this.function.currentVersion;
     this.alias = new lambda.Alias(this, 'Alias', {

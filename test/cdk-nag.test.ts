@@ -75,10 +75,13 @@ describe('cdk-nag AwsSolutions and Serverless packs', () => {
   test('removing one of our acknowledgements makes the finding reappear (the test can fail)', () => {
     const { app, stack } = newApp();
     const fn = new CustomRuntimeFunction(stack, 'Fn', { code: echoCode(), handler: 'function.handler' });
-    const tracingPolicy = fn.node.findChild('TracingPolicy').node.defaultChild as CfnResource;
-    tracingPolicy.addMetadata('cdk_nag', { rules_to_suppress: [] });
+    const role = fn.role.node.defaultChild as CfnResource;
+    role.addMetadata('cdk_nag', { rules_to_suppress: [] });
     const findings = nagFindings(app, stack);
-    expect(findings).toEqual([expect.stringMatching(/^\/NagStack\/Fn\/TracingPolicy\/Resource: AwsSolutions-IAM5\[Resource::\*\]/)]);
+    expect(findings).toEqual([
+      expect.stringMatching(/^\/NagStack\/Fn\/ServiceRole\/Resource: AwsSolutions-IAM5\[Resource::\*\]/),
+      expect.stringMatching(/^\/NagStack\/Fn\/ServiceRole\/Resource: Serverless-LambdaStarPermissions/),
+    ]);
   });
 
   test('removing the deployment group\'s acknowledgements makes its findings reappear (the test can fail)', () => {

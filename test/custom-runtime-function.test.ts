@@ -83,16 +83,18 @@ describe('CustomRuntimeFunction with nothing but code and handler', () => {
     });
   });
 
-  test('X-Ray permissions live in their own policy, which the function depends on', () => {
-    const tracing = resourcesOfType(stack, 'AWS::IAM::Policy').find(([id]) => id.startsWith('EchoTracingPolicy'));
-    expect(tracing).toBeDefined();
-    expect(tracing![1].Properties.PolicyDocument.Statement).toEqual([{
-      Effect: 'Allow',
-      Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
-      Resource: '*',
+  test('X-Ray permissions are an inline policy of the role, which the function depends on, and cost no extra resource', () => {
+    const [roleId, role] = resourcesOfType(stack, 'AWS::IAM::Role')[0];
+    expect(role.Properties.Policies).toEqual([{
+      PolicyName: 'Tracing',
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' }],
+      },
     }]);
     const [, fnResource] = resourcesOfType(stack, 'AWS::Lambda::Function')[0];
-    expect(fnResource.DependsOn).toEqual(expect.arrayContaining([tracing![0]]));
+    expect(fnResource.DependsOn).toEqual(expect.arrayContaining([roleId]));
+    expect(resourcesOfType(stack, 'AWS::IAM::Policy')).toHaveLength(1);
   });
 
   test('the function depends on its role policy (no race on the first deploy)', () => {
@@ -151,7 +153,9 @@ describe('CustomRuntimeFunction options', () => {
     const fns = Object.fromEntries(resourcesOfType(stack, 'AWS::Lambda::Function').map(([id, r]) => [id.slice(0, 4), r.Properties.TracingConfig]));
     expect(fns.Pass).toEqual({ Mode: 'PassThrough' });
     expect(fns.OffF).toBeUndefined();
-    expect(resourcesOfType(stack, 'AWS::IAM::Policy').filter(([id]) => id.startsWith('OffTracingPolicy'))).toHaveLength(0);
+    const policiesOf = (prefix: string) => resourcesOfType(stack, 'AWS::IAM::Role').find(([id]) => id.startsWith(prefix))![1].Properties.Policies;
+    expect(policiesOf('Pass')).toHaveLength(1);
+    expect(policiesOf('Off')).toBeUndefined();
   });
 
   test('custom alias name, memory, timeout, log retention and environment pass through', () => {
@@ -195,6 +199,9 @@ describe('CustomRuntimeFunction options', () => {
     expect(statements).toEqual(expect.arrayContaining([
       ['logs:CreateLogStream', 'logs:PutLogEvents'], 'sqs:SendMessage', ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
     ]));
+    // the X-Ray policy is its own resource there, and the function waits for it
+    const [tracingId] = resourcesOfType(stack, 'AWS::IAM::Policy').find(([id]) => id.startsWith('FnTracingPolicy'))!;
+    expect(resourcesOfType(stack, 'AWS::Lambda::Function')[0][1].DependsOn).toEqual(expect.arrayContaining([tracingId]));
   });
 
   test('a VPC function with a user role warns that the network-interface permissions are the user\'s to grant', () => {
@@ -204,6 +211,16 @@ describe('CustomRuntimeFunction options', () => {
     new CustomRuntimeFunction(stack, 'Fn', { code: echoCode(), handler: 'function.handler', role, vpc });
     Annotations.fromStack(stack).hasWarning('/TestStack/Fn', Match.stringLikeRegexp('VPC network-interface permissions .* are yours to grant'));
     expect(resourcesOfType(stack, 'AWS::IAM::Policy').filter(([id]) => id.startsWith('FnVpcAccessPolicy'))).toHaveLength(0);
+  });
+
+  test('a VPC function with its own role gets the network-interface actions inline', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'p', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    new CustomRuntimeFunction(stack, 'Fn', { code: echoCode(), handler: 'function.handler', vpc });
+    const [, role] = resourcesOfType(stack, 'AWS::IAM::Role').find(([id]) => id.startsWith('FnServiceRole'))!;
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(role.Properties.Policies.map((p: any) => p.PolicyName)).toEqual(['Tracing', 'VpcAccess']);
+    expect(role.Properties.Policies[1].PolicyDocument.Statement[0].Action).toContain('ec2:CreateNetworkInterface');
   });
 
   test('grants to the construct go to its role', () => {

@@ -14,6 +14,7 @@ export interface NagAcknowledgement {
  * the library writes the metadata, users' cdk-nag runs read it.
  */
 export function acknowledgeNagFindings(scope: IConstruct, acknowledgements: NagAcknowledgement[]): void {
+  if (acknowledgements.length === 0) { return; }
   const resource = scope instanceof CfnResource ? scope : scope.node.defaultChild;
   if (!(resource instanceof CfnResource)) {
     throw new Error(`${scope.node.path} has no CloudFormation resource to acknowledge cdk-nag findings on`);
