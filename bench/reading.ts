@@ -122,12 +122,8 @@ function readResources(s: SynthScalingResult): string {
   const verdictText = oursPerFn <= handPerFn
     ? `Like-for-like, ours has ${oursPerFn} resources per function and hand-wired ${handPerFn}: target met.`
     : `Like-for-like, ours has ${oursPerFn} resources per function against hand-wired's ${handPerFn}: target missed by
-${oursPerFn - handPerFn}. The extra one is \`TracingPolicy\`, an \`AWS::IAM::Policy\` of its own for the two X-Ray actions
-(src/private/execution-role.ts), made so that the function can depend on it and the cdk-nag
-acknowledgement of its \`Resource: *\` sits on that policy alone. aws-cdk-lib puts the same statement
-in the role's DefaultPolicy, which the function already depends on. Moving it there (and
-acknowledging \`Resource::*\` on the DefaultPolicy, whose other statements all name their resource)
-would close the gap: ${handPerFn} per function, ${fitHand.computed} fully featured functions in a stack instead of ${fitOurs.computed}.`;
+${oursPerFn - handPerFn}; compare the resource types of the two 1-function templates to see which one ours adds.
+At ${handPerFn} per function, ${fitHand.computed} fully featured functions would fit in a stack instead of ${fitOurs.computed}.`;
   return `**Resources.** ${verdictText} With its default alarms a
 function has ${runOf(oneFn, OURS).shape.resourcesPerFunction} resources and a stack holds ${fitAlarms.computed} of them, so 45 with alarms do not fit in one stack
 (table 4 times them with the limit check off), and 200 of them need at least ${Math.ceil(200 / fitAlarms.computed)} stacks.
