@@ -218,12 +218,18 @@ export class RuntimeInstance {
     return { ...result, log: log.text(), durationMs };
   }
 
-  /** Kills the runtime's process group and stops the Runtime API server. */
+  /**
+   * Stops the runtime and the Runtime API server. The runtime gets SIGTERM first, as Lambda's shutdown
+   * does, so that it can remove its scratch files; whatever is left of its process group after a
+   * grace period is killed.
+   */
   public async close(): Promise<void> {
     if (this.closed) {
       return;
     }
     this.closed = true;
+    this.signalGroup('SIGTERM');
+    await withTimeout(this.exited, SHUTDOWN_GRACE_MS);
     this.killGroup();
     await withTimeout(this.exited, 2000);
     await this.server.close();
@@ -327,11 +333,16 @@ export class RuntimeInstance {
     await withTimeout(this.stdioClosed, 200);
   }
 
+  /** Kills the runtime and everything its handler started: a timeout on Lambda gives no grace either. */
   private killGroup(): void {
+    this.signalGroup('SIGKILL');
+  }
+
+  private signalGroup(signal: NodeJS.Signals): void {
     const pid = this.child?.pid;
     if (pid !== undefined) {
       try {
-        process.kill(-pid, 'SIGKILL');
+        process.kill(-pid, signal);
       } catch {
         // already gone
       }
@@ -439,6 +450,9 @@ function errorTypeOf(body: Buffer): string | undefined {
     return undefined;
   }
 }
+
+/** How long a runtime may take to exit after SIGTERM when the runner closes it. */
+const SHUTDOWN_GRACE_MS = 500;
 
 async function withTimeout(p: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
