@@ -7,7 +7,7 @@
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { InvokeError, LocalRunnerError } from './errors';
-import { jsonHeaders } from './http-headers';
+import { jsonHeaders, readBody } from './http-messages';
 import { LocalRunner, MAX_ASYNC_PAYLOAD_BYTES } from './local-runner';
 import { MAX_SYNC_PAYLOAD_BYTES } from './runtime-instance';
 
@@ -70,8 +70,8 @@ export class InvokeApiServer {
     }
     const invocationType = header(req, 'x-amz-invocation-type');
     const limit = invocationType === 'Event' ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES;
-    const body = await readBody(req, limit);
-    if (body === undefined) {
+    const { body, size } = await readBody(req, limit);
+    if (size > limit) {
       sendError(res, new InvokeError('RequestTooLargeException',
         `Request must be smaller than ${limit} bytes for the ${invocationType === 'Event' ? 'InvokeAsync' : 'InvokeFunction'} operation`));
       return;
@@ -113,22 +113,6 @@ export class InvokeApiServer {
 function header(req: http.IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-/** The body, or `undefined` when it is larger than `limit` (the rest is drained). */
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) {
-        chunks.push(chunk);
-      }
-    });
-    req.on('end', () => resolve(size <= limit ? Buffer.concat(chunks) : undefined));
-    req.on('error', reject);
-  });
 }
 
 /** Lambda's error shape: the `x-amzn-ErrorType` header and `{"Type":"User","message":...}`. */

@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { jsonHeaders } from './http-headers';
+import { jsonHeaders, readBody } from './http-messages';
 
 const API_PREFIX = '/2018-06-01/runtime';
 const DEFAULT_MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
@@ -206,7 +206,7 @@ export class RuntimeApiServer {
           this.initErrors.push(initError);
           this.initErrorListeners.forEach((listener) => listener(initError));
           reply(res, 202, { status: 'OK' });
-        });
+        }, () => res.destroy());
         return;
       case 'response':
       case 'error':
@@ -250,7 +250,7 @@ export class RuntimeApiServer {
       entry.resolve(kind === 'response'
         ? { kind, requestId, body }
         : { kind, requestId, errorType: errorTypeOf(req), body });
-    });
+    }, () => res.destroy());
   }
 
   /** Hands queued invocations to waiting long polls, in order. */
@@ -308,22 +308,6 @@ function parseRoute(method: string, url: string): Route {
     return { kind: parts[2], requestId: decodeURIComponent(parts[1]) };
   }
   return { kind: 'unknown' };
-}
-
-/** Reads a whole request body, keeping at most `limit` bytes (the rest is drained and counted). */
-function readBody(req: http.IncomingMessage, limit: number): Promise<{ body: Buffer; size: number }> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) {
-        chunks.push(chunk);
-      }
-    });
-    req.on('end', () => resolve({ body: size <= limit ? Buffer.concat(chunks) : Buffer.alloc(0), size }));
-    req.on('error', () => resolve({ body: Buffer.alloc(0), size }));
-  });
 }
 
 function errorTypeOf(req: http.IncomingMessage): string | undefined {
