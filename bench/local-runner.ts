@@ -6,7 +6,7 @@
  *
  * The function is the library's own `CustomRuntimeFunction`, invoked through its alias `live`.
  * `serve` is started with the CLI helper of the runner's tests (test/runner/cli-process.ts); its
- * runtime gets a private TMPDIR (`--env TMPDIR=...`) and is stopped with SIGTERM before `serve` is.
+ * runtime gets a private TMPDIR (`--env TMPDIR=...`), so that nothing it leaves mixes with other runs.
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -19,7 +19,6 @@ import { msSince, summarize, Summary } from './stats';
 import { CustomRuntimeFunction } from '../lib';
 import { removeTempDirs, synth } from '../test/runner/assembly';
 import { ServeProcess, startServe } from '../test/runner/cli-process';
-import { isAlive } from '../test/runner/processes';
 import { FIXTURES } from '../test/runtime/harness';
 
 const ROUNDS = 5;
@@ -153,22 +152,7 @@ function childrenOf(pid: number): number[] {
   return children;
 }
 
-/**
- * Stops serve's runtimes with SIGTERM (each leads its own process group), waits for them, then
- * stops serve itself. The runner would SIGKILL them, which leaves their scratch directories behind.
- */
+/** Stops serve, which stops its runtimes with SIGTERM (and a grace period) before it exits. */
 async function stopServe(serve: ServeProcess): Promise<void> {
-  const runtimes = childrenOf(serve.child.pid!);
-  for (const pid of runtimes) {
-    try {
-      process.kill(-pid, 'SIGTERM');
-    } catch {
-      // gone already
-    }
-  }
-  const until = Date.now() + 5000;
-  while (runtimes.some(isAlive) && Date.now() < until) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
   await serve.stop('SIGTERM');
 }

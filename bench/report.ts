@@ -212,9 +212,8 @@ Throughput through \`serve\`: **${l.sequentialPerSecond.toFixed(0)} invocations/
 other), **${l.concurrentPerSecond.toFixed(0)}/s** for ${l.concurrentClients} clients at once. Runtime processes under \`serve\` at the end:
 ${l.runtimeProcesses} (every invocation ran in the same warm environment).
 
-The runner (src/runner/runtime-instance.ts) gives its runtimes no TMPDIR of their own and stops them with SIGKILL, which leaves each
-one's scratch directory behind (the shell runtime removes such leftovers at its next start). Here
-\`serve\` gets \`--env TMPDIR=<private directory>\`, and the runtime is sent SIGTERM before \`serve\` is stopped.
+Here \`serve\` gets \`--env TMPDIR=<private directory>\`, so the runtime's scratch files stay apart from other runs; stopping
+\`serve\` stops its runtime with SIGTERM, and the shell runtime removes its scratch directory.
 `;
 }
 

@@ -199,7 +199,7 @@ export class LocalRunner {
     return path.join(this.dlqDir, `${base}.jsonl`);
   }
 
-  /** Kills every runtime process and removes the staged directories. Queued `Event` invocations are abandoned. */
+  /** Stops every runtime process (SIGTERM, then SIGKILL) and removes the staged directories. Queued `Event` invocations are abandoned. */
   public async close(): Promise<void> {
     if (this.closed) {
       return;
