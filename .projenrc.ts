@@ -2,10 +2,11 @@ import { awscdk, javascript, DependencyType } from 'projen';
 
 /**
  * Lowest aws-cdk-lib this library supports (the peer range starts here).
- * Every aws-cdk-lib API the library calls exists in this version (2.182.0 added `ITopic.masterKey`, which the
- * dead-letter topic's KMS grant needs); `test:min-cdk` type-checks and tests against it. See README "Compatibility".
+ * `CustomRuntimeFunctionProps` extends `lambda.FunctionOptions`, and the Python, Java, .NET and Go bindings copy its
+ * properties from the dev version: 2.235.0 is the first release whose `FunctionOptions` has the same properties with
+ * the same types. `test:min-cdk` checks that, type-checks and runs the construct tests against it. See README "Compatibility".
  */
-const MIN_CDK_VERSION = '2.182.0';
+const MIN_CDK_VERSION = '2.235.0';
 /** The aws-cdk-lib we build and test with (integ-runner 2.197.10 reads its cloud assembly schema). */
 const DEV_CDK_VERSION = '2.257.0';
 

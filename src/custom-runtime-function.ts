@@ -14,7 +14,6 @@ import { ProvisionedConcurrencyScalingOptions } from './concurrency';
 import { DeploymentOptions } from './deployment';
 import { ServiceInvokeOptions } from './invoke-permissions';
 import { aliasMetric, errorRateExpression } from './private/alias-metrics';
-import { logGroupArnOf, logRemovalPolicyOf } from './private/cdk-compat';
 import { acknowledgeFailureDestinationFinding, configureDeadLetter } from './private/dead-letter';
 import { createDeploymentGroup } from './private/deployment-group';
 import { InvalidPropertyError } from './private/errors';
@@ -199,9 +198,9 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
     const aliasName = props.aliasName ?? 'live';
 
     this.runtimeLayer = props.runtimeLayer ?? ShellRuntime.layer(this, props.architecture ?? lambda.Architecture.X86_64);
-    this.logGroup = props.logGroup ? logs.LogGroup.fromLogGroupArn(this, 'ImportedLogGroup', logGroupArnOf(props.logGroup)) : new logs.LogGroup(this, 'LogGroup', {
+    this.logGroup = props.logGroup ? logs.LogGroup.fromLogGroupArn(this, 'ImportedLogGroup', props.logGroup.logGroupRef.logGroupArn) : new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: logRemovalPolicyOf(props) ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
     const tracing = props.tracing ?? lambda.Tracing.ACTIVE;
     const unscopable = unscopableGrants(tracing, props.vpc !== undefined && props.role === undefined);
@@ -217,7 +216,7 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
       logRetention, logRemovalPolicy, logGroup, events, retryAttempts, maxEventAge, onSuccess, onFailure,
       deadLetterQueue, deadLetterQueueEnabled, deadLetterTopic, currentVersionOptions, layers,
       provisionedConcurrentExecutions, provisionedConcurrencyScaling, alarms, deployment, ...passThrough
-    } = props as CustomRuntimeFunctionProps & { logRemovalPolicy?: RemovalPolicy };
+    } = props;
     const timeout = props.timeout ?? Duration.seconds(30);
     this.function = new lambda.Function(this, 'Function', {
       ...passThrough,
