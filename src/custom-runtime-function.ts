@@ -242,7 +242,9 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
         'With your own role, the function\'s VPC network-interface permissions (ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces, '
         + 'ec2:DescribeSubnets, ec2:DeleteNetworkInterface, ec2:AssignPrivateIpAddresses, ec2:UnassignPrivateIpAddresses) are yours to grant.');
     }
-    acknowledgeKeyGrantFindings(this.role);
+    if (!props.role && (onSuccess || onFailure)) {
+      acknowledgeKeyGrantFindings(this.role);
+    }
 
     this.version = this.function.currentVersion;
     this.alias = new lambda.Alias(this, 'Alias', {
@@ -290,6 +292,11 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
    * @param grantee the principal to allow
    */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    const principal = grantee.grantPrincipal;
+    if (principal instanceof iam.ServicePrincipal) {
+      throw new InvalidPropertyError(this, `grantInvoke: ${principal.service} is an AWS service; use allowInvokeByService() with sourceArn or sourceAccount, `
+        + 'or any resource of that service in any account could make it invoke this function');
+    }
     return this.alias.grantInvoke(grantee);
   }
 
@@ -303,6 +310,9 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
    */
   public allowInvokeByService(id: string, options: ServiceInvokeOptions): void {
     checkPattern(this, 'servicePrincipal', options.servicePrincipal, /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/, 'must be an AWS service principal such as "events.amazonaws.com"');
+    if (options.servicePrincipal === 's3.amazonaws.com' && options.sourceAccount === undefined) {
+      throw new InvalidPropertyError(this, 'allowInvokeByService: s3.amazonaws.com needs sourceAccount, got none (bucket ARNs name no account, so sourceArn alone does not pin the bucket owner)');
+    }
     if (options.sourceArn === undefined && options.sourceAccount === undefined) {
       throw new InvalidPropertyError(this, `allowInvokeByService: ${options.servicePrincipal} needs sourceArn or sourceAccount, got neither (without them any account's resources could make the service invoke this function)`);
     }

@@ -95,6 +95,7 @@ export class RuntimeLayer extends lambda.LayerVersion {
   }
 
   private readonly retention: RemovalPolicy;
+  private publicUsageGranted = false;
 
   constructor(scope: Construct, id: string, props: RuntimeLayerProps) {
     checkBootstrapAtRoot(`${scope.node.path}/${id}`, 'directory', props.directory);
@@ -139,6 +140,7 @@ export class RuntimeLayer extends lambda.LayerVersion {
   public grantPublicUsage(): void {
     Annotations.of(this).addWarningV2('cdk-custom-runtime:publicLayer',
       'This runtime layer is shared with every AWS account (principal "*"). Share it with accounts or an organization instead unless it is meant to be public.');
+    this.publicUsageGranted = true;
     this.addPermission('Public', { accountId: '*' });
   }
 
@@ -150,7 +152,7 @@ export class RuntimeLayer extends lambda.LayerVersion {
    * @param permission who may use the layer; sharing with every account goes through `grantPublicUsage()`
    */
   public addPermission(id: string, permission: lambda.LayerVersionPermission): void {
-    if (permission.accountId === '*' && !permission.organizationId && id !== 'Public') {
+    if (permission.accountId === '*' && !permission.organizationId && !this.publicUsageGranted) {
       throw new InvalidPropertyError(this, 'addPermission: sharing with every account ("*") must go through grantPublicUsage(), which records a warning');
     }
     super.addPermission(id, permission);

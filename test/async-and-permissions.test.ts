@@ -81,6 +81,22 @@ describe('invoke permissions, all on the alias', () => {
       .toThrow(/TestStack\/Fn: servicePrincipal must be an AWS service principal .*, got "sns"/);
   });
 
+  test('grantInvoke refuses a service principal, which needs allowInvokeByService\'s source conditions', () => {
+    const stack = newStack();
+    const fn = new CustomRuntimeFunction(stack, 'Fn', base());
+    expect(() => fn.grantInvoke(new iam.ServicePrincipal('sns.amazonaws.com')))
+      .toThrow(/TestStack\/Fn: grantInvoke: sns.amazonaws.com is an AWS service; use allowInvokeByService\(\) with sourceArn or sourceAccount/);
+  });
+
+  test('S3 needs sourceAccount: bucket ARNs name no account', () => {
+    const stack = newStack();
+    const fn = new CustomRuntimeFunction(stack, 'Fn', base());
+    expect(() => fn.allowInvokeByService('S3', { servicePrincipal: 's3.amazonaws.com', sourceArn: 'arn:aws:s3:::my-bucket' }))
+      .toThrow('TestStack/Fn: allowInvokeByService: s3.amazonaws.com needs sourceAccount, got none');
+    expect(() => fn.allowInvokeByService('S3', { servicePrincipal: 's3.amazonaws.com', sourceArn: 'arn:aws:s3:::my-bucket', sourceAccount: '123456789012' }))
+      .not.toThrow();
+  });
+
   test('another account and an organization are allowed on the alias', () => {
     const stack = newStack();
     const fn = new CustomRuntimeFunction(stack, 'Fn', base());

@@ -1,5 +1,7 @@
+import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { CustomRuntimeFunction } from '../src';
@@ -77,6 +79,26 @@ describe('dead-letter target', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'] })]) },
     });
+  });
+
+  test('a DLQ key with a queue or topic of the user\'s, or with the DLQ off, is refused rather than ignored', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const message = /TestStack\/[A-Z]: deadLetterQueueEncryptionKey only encrypts the queue this construct creates/;
+    expect(() => new CustomRuntimeFunction(stack, 'T', { ...base(), deadLetterQueueEncryptionKey: key, deadLetterTopic: new sns.Topic(stack, 'Topic') })).toThrow(message);
+    expect(() => new CustomRuntimeFunction(stack, 'Q', { ...base(), deadLetterQueueEncryptionKey: key, deadLetterQueue: new sqs.Queue(stack, 'Q2') })).toThrow(message);
+    expect(() => new CustomRuntimeFunction(stack, 'O', { ...base(), deadLetterQueueEncryptionKey: key, deadLetterQueueEnabled: false })).toThrow(message);
+  });
+
+  test('the KMS data-key acknowledgement is recorded only with a destination, on the construct\'s own role', () => {
+    const withDestination = newStack();
+    const failures = new sqs.Queue(withDestination, 'Failures', { encryptionMasterKey: new kms.Key(withDestination, 'K', { enableKeyRotation: true }) });
+    new CustomRuntimeFunction(withDestination, 'Fn', { ...base(), onFailure: new destinations.SqsDestination(failures) });
+    const plain = newStack();
+    new CustomRuntimeFunction(plain, 'Fn', base());
+    const acknowledged = (stack: Stack) => JSON.stringify(resourcesOfType(stack, 'AWS::IAM::Policy').map(([, p]) => p.Metadata ?? {})).includes('kms:GenerateDataKey*');
+    expect(acknowledged(withDestination)).toBe(true);
+    expect(acknowledged(plain)).toBe(false);
   });
 
   test('conflicting dead-letter settings are refused with the construct path', () => {

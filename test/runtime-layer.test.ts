@@ -73,6 +73,8 @@ describe('RuntimeLayer', () => {
     const stack = newStack();
     const layer = new RuntimeLayer(stack, 'Runtime', { directory: CUSTOM });
     expect(() => layer.addPermission('All', { accountId: '*' })).toThrow(/TestStack\/Runtime: addPermission: sharing with every account \("\*"\) must go through grantPublicUsage/);
+    // not even under the ID grantPublicUsage() uses
+    expect(() => layer.addPermission('Public', { accountId: '*' })).toThrow(/must go through grantPublicUsage/);
   });
 
   test('refuses a directory without a bootstrap, naming the path', () => {

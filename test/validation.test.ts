@@ -44,7 +44,9 @@ describe('invalid props fail at synth, naming the construct path, the property, 
       'TestStack/BadFn: layers: a function can use at most 5 layers including the runtime layer, so at most 4 more, got 5 (6 in total)'],
     ['environment over 4 KB', { environment: { BIG: 'x'.repeat(4094) } },
       'TestStack/BadFn: environment must total at most 4096 bytes (names and values), got 4097 bytes in the variables whose values are known at synth'],
-    ['environment variable name', { environment: { '1BAD': 'x' } }, 'TestStack/BadFn: environment variable names must start with a letter and hold only letters, digits and "_", got "1BAD"'],
+    ['environment variable name', { environment: { '1BAD': 'x' } },
+      'TestStack/BadFn: environment variable names must be a letter followed by one or more letters, digits or "_", got "1BAD"'],
+    ['one-letter environment variable name', { environment: { X: 'x' } }, 'TestStack/BadFn: environment variable names must be a letter followed by one or more'],
   ])('%s', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);
   });

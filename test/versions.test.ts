@@ -45,7 +45,7 @@ describe('published versions', () => {
 
   test('a configuration change publishes a new version', () => {
     expect(versionIdOf({ memorySize: 512 })).not.toBe(baseline);
-    expect(versionIdOf({ environment: { A: 'b' } })).not.toBe(baseline);
+    expect(versionIdOf({ environment: { AB: 'c' } })).not.toBe(baseline);
   });
 
   test('a reserved-concurrency-only change does not try to publish a duplicate version', () => {

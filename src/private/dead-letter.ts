@@ -28,6 +28,11 @@ export interface DeadLetterSettings {
  * which aws-cdk-lib does not grant by itself.
  */
 export function configureDeadLetter(scope: Construct, role: iam.IRole, settings: DeadLetterSettings): DeadLetterTarget {
+  const ownQueue = !settings.deadLetterTopic && !settings.deadLetterQueue && settings.deadLetterQueueEnabled !== false;
+  if (settings.deadLetterQueueEncryptionKey && !ownQueue) {
+    throw new InvalidPropertyError(scope, 'deadLetterQueueEncryptionKey only encrypts the queue this construct creates; '
+      + 'with deadLetterQueue, deadLetterTopic or deadLetterQueueEnabled: false it would be ignored, so remove it');
+  }
   if (settings.deadLetterTopic) {
     if (settings.deadLetterQueue || settings.deadLetterQueueEnabled !== undefined) {
       throw new InvalidPropertyError(scope, 'deadLetterTopic cannot be combined with deadLetterQueue or deadLetterQueueEnabled; give one dead-letter target');

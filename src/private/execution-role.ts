@@ -77,15 +77,16 @@ export function setTracingMode(fn: lambda.Function, tracing: lambda.Tracing): vo
 }
 
 /**
- * aws-cdk-lib's queue and topic grants (dead-letter queues, destinations) give the role the KMS data-key
- * actions `kms:GenerateDataKey*` and `kms:ReEncrypt*` on that queue's or topic's key alone.
+ * aws-cdk-lib's grants for `onSuccess`/`onFailure` destinations encrypted with a customer managed key give the
+ * construct's own role the KMS data-key action families `kms:GenerateDataKey*` and `kms:ReEncrypt*` on that key
+ * alone. Called only when the construct made the role and wired a destination.
  */
 export function acknowledgeKeyGrantFindings(role: iam.IRole): void {
   const policy = role.node.tryFindChild('DefaultPolicy');
   if (!(role instanceof iam.Role) || !policy) { return; }
   acknowledgeNagFindings(policy, [{
     id: 'AwsSolutions-IAM5',
-    reason: 'The KMS data-key action families that aws-cdk-lib grants for sending to an encrypted queue or topic; the resource is that queue\'s or topic\'s key alone.',
+    reason: 'The KMS data-key action families that aws-cdk-lib grants for sending to an encrypted destination queue or topic; the resource is that queue\'s or topic\'s key alone.',
     appliesTo: ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*'],
   }]);
 }

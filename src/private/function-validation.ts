@@ -81,7 +81,7 @@ function checkEnvironment(scope: Construct, environment: { [key: string]: string
   if (!environment) { return; }
   let bytes = 0;
   for (const [name, value] of Object.entries(environment)) {
-    checkPattern(scope, 'environment', name, /^[a-zA-Z]\w*$/, 'variable names must start with a letter and hold only letters, digits and "_"');
+    checkPattern(scope, 'environment', name, /^[a-zA-Z]\w+$/, 'variable names must be a letter followed by one or more letters, digits or "_"');
     if (SECRET_LOOKING_NAME.test(name)) {
       Annotations.of(scope).addWarningV2('cdk-custom-runtime:secretInEnvironment',
         `Environment variable ${name} looks like a secret. Environment variables are readable by anyone allowed lambda:GetFunctionConfiguration; read secrets from AWS Secrets Manager or Parameter Store at run time.`);
