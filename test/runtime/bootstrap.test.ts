@@ -3,6 +3,8 @@
  * loopback: events in, responses out, context, state.
  */
 import { createHash } from 'node:crypto';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { FIXTURES, RuntimeHarness } from './harness';
 
 const NASTY = 'He said "hi" \\ `uname` $HOME $(id) \'single\'\n\ttab\r\nünïcødé ✓ 🚀\n\n';
@@ -160,6 +162,24 @@ describe('state', () => {
     const failed = await runtime.invoke('fail');
     expect(failed.kind).toBe('error');
     expect(await runtime.respond('again')).toMatch(/event=again$/);
+  });
+
+  test('a handler file\'s IFS (strict mode\'s $\'\\n\\t\') applies to the handler and does not break the runtime', async () => {
+    runtime = await RuntimeHarness.start({ handler: 'strict.ifs' });
+    expect(await runtime.respond('{}')).toBe("$'\\n\\t'");
+    expect(await runtime.respond('{}')).toBe("$'\\n\\t'");
+  });
+
+  test('under set -u, an event too large for "$1" still reaches the handler (no unbound empty argument list)', async () => {
+    runtime = await RuntimeHarness.start({ handler: 'strict.size' });
+    expect(await runtime.respond('x'.repeat(100_000))).toBe('100000');
+  });
+
+  test('a relative LAMBDA_TASK_ROOT still finds the handler file', async () => {
+    // the harness runs the bootstrap in a fresh directory under the system temp dir
+    const relative = path.join('..', path.relative(os.tmpdir(), FIXTURES));
+    runtime = await RuntimeHarness.start({ handler: 'echo.trivial', taskRoot: relative });
+    expect(await runtime.respond('{}')).toBe('ok\n');
   });
 
   test('a handler that wipes TMPDIR does not break the runtime', async () => {
