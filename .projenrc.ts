@@ -79,7 +79,7 @@ project.tsconfigDev.addInclude('.projenrc.ts');
 project.gitignore.exclude('test/*.snapshot/asset.*');
 
 // The shell runtime ships in the npm package, outside src/.
-project.npmignore?.addPatterns('!/runtime/', '/runtime/**/*.md', '/examples/', '/bench/', '/.ci/');
+project.npmignore?.addPatterns('!/runtime/', '/examples/', '/bench/', '/.ci/', '/.tmp/', '/scripts/', '/rosetta/', '/.local-runner/', '.jsii.tabl.json');
 
 // ---------------------------------------------------------------------------
 // Tasks
