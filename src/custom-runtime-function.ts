@@ -215,7 +215,9 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
     const {
       logRetention, logRemovalPolicy, logGroup, events, retryAttempts, maxEventAge, onSuccess, onFailure,
       deadLetterQueue, deadLetterQueueEnabled, deadLetterTopic, currentVersionOptions, layers,
-      provisionedConcurrentExecutions, provisionedConcurrencyScaling, alarms, deployment, ...passThrough
+      provisionedConcurrentExecutions, provisionedConcurrencyScaling, alarms, deployment,
+      tracing: tracingSetByRole, // applied by setTracingMode: aws-cdk-lib would add X-Ray to the default policy
+      ...passThrough
     } = props;
     const timeout = props.timeout ?? Duration.seconds(30);
     this.function = new lambda.Function(this, 'Function', {

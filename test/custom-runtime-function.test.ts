@@ -146,6 +146,14 @@ describe('CustomRuntimeFunction options', () => {
     expect(layers).toHaveLength(2);
   });
 
+  test('tracing set explicitly to Active still keeps X-Ray out of the default policy', () => {
+    const stack = newStack();
+    new CustomRuntimeFunction(stack, 'Fn', { code: echoCode(), handler: 'function.handler', tracing: lambda.Tracing.ACTIVE });
+    const statements = JSON.stringify(resourcesOfType(stack, 'AWS::IAM::Policy').map(([, p]) => p.Properties.PolicyDocument));
+    expect(statements).not.toContain('xray:');
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { TracingConfig: { Mode: 'Active' } });
+  });
+
   test('tracing can be PassThrough or disabled', () => {
     const stack = newStack();
     new CustomRuntimeFunction(stack, 'Pass', { code: echoCode(), handler: 'function.handler', tracing: lambda.Tracing.PASS_THROUGH });
