@@ -7,8 +7,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { aliasMetric, errorRateExpression } from './private/alias-metrics';
 import { InvalidPropertyError } from './private/errors';
-import { checkAbove, checkAtLeast, checkWholeMinutes } from './private/number-checks';
-import { checkRange } from './private/validation';
+import { checkAbove, checkAtLeast, checkRange, checkWholeMinutes } from './private/validation';
 
 /**
  * The settings of one alarm. Every field is optional: what is not set keeps the alarm's default,

@@ -20,7 +20,7 @@ import { InvalidPropertyError } from './private/errors';
 import { acknowledgeKeyGrantFindings, attachUnscopablePolicies, createExecutionRole, setTracingMode, unscopableGrants } from './private/execution-role';
 import { validateFunctionProps } from './private/function-validation';
 import { configureProvisionedScaling } from './private/provisioned-scaling';
-import { checkPattern } from './private/validation';
+import { checkAccountId, checkOrganizationId, checkPattern } from './private/validation';
 import { ShellRuntime } from './shell-runtime';
 
 /**
@@ -348,7 +348,7 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
    * @param organizationId the organization ID, `o-` followed by 10 to 32 lowercase letters or digits
    */
   public allowInvokeByOrganization(id: string, organizationId: string): void {
-    checkPattern(this, 'organizationId', organizationId, /^o-[a-z0-9]{10,32}$/, 'must be an AWS Organizations ID (o- followed by 10 to 32 lowercase letters or digits)');
+    checkOrganizationId(this, 'organizationId', organizationId);
     this.alias.addPermission(id, {
       principal: new iam.OrganizationPrincipal(organizationId),
       action: 'lambda:InvokeFunction',
@@ -472,8 +472,4 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
   public metricDestinationDeliveryFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('DestinationDeliveryFailures', { statistic: cloudwatch.Stats.SUM, ...props });
   }
-}
-
-function checkAccountId(scope: Construct, property: string, accountId: string | undefined): void {
-  checkPattern(scope, property, accountId, /^\d{12}$/, 'must be a 12-digit AWS account ID');
 }

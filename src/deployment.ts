@@ -3,8 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { checkWholeMinutes } from './private/number-checks';
-import { checkRange } from './private/validation';
+import { checkRange, checkWholeMinutes } from './private/validation';
 
 /**
  * How CodeDeploy shifts the alias's traffic from the current version to a new one.

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { checkBootstrapAtRoot } from './private/bootstrap-check';
 import { CUSTOM_RUNTIMES } from './private/custom-runtimes';
 import { InvalidPropertyError } from './private/errors';
-import { checkPattern } from './private/validation';
+import { checkAccountId, checkOrganizationId, checkPattern } from './private/validation';
 
 
 /**
@@ -118,7 +118,7 @@ export class RuntimeLayer extends lambda.LayerVersion {
    * @param accountId the 12-digit account ID
    */
   public grantUsageToAccount(accountId: string): void {
-    checkPattern(this, 'accountId', accountId, /^\d{12}$/, 'must be a 12-digit AWS account ID');
+    checkAccountId(this, 'accountId', accountId);
     this.addPermission(`Account${sanitize(accountId)}`, { accountId });
   }
 
@@ -128,7 +128,7 @@ export class RuntimeLayer extends lambda.LayerVersion {
    * @param organizationId the organization ID, `o-` followed by 10 to 32 lowercase letters or digits
    */
   public grantUsageToOrganization(organizationId: string): void {
-    checkPattern(this, 'organizationId', organizationId, /^o-[a-z0-9]{10,32}$/, 'must be an AWS Organizations ID (o- followed by 10 to 32 lowercase letters or digits)');
+    checkOrganizationId(this, 'organizationId', organizationId);
     this.addPermission(`Organization${sanitize(organizationId)}`, { accountId: '*', organizationId });
   }
 

@@ -34,3 +34,43 @@ export function checkPattern(scope: IConstruct | string, property: string, value
     throw new InvalidPropertyError(scope, `${property} ${rule}, got ${JSON.stringify(value)}`);
   }
 }
+
+/**
+ * Refuses a number outside (exclusiveMin, max], fractions allowed (percentages, ratios).
+ * Unresolved tokens and `undefined` are skipped, never guessed.
+ */
+export function checkAbove(scope: IConstruct | string, property: string, value: number | undefined, exclusiveMin: number, max: number, unit = ''): void {
+  if (value === undefined || Token.isUnresolved(value)) { return; }
+  if (!Number.isFinite(value) || value <= exclusiveMin || value > max) {
+    throw new InvalidPropertyError(scope, `${property} must be greater than ${exclusiveMin}${unit} and at most ${max}${unit}, got ${value}${unit}`);
+  }
+}
+
+/** Refuses a number below `min` (fractions allowed). */
+export function checkAtLeast(scope: IConstruct | string, property: string, value: number | undefined, min: number): void {
+  if (value === undefined || Token.isUnresolved(value)) { return; }
+  if (!Number.isFinite(value) || value < min) {
+    throw new InvalidPropertyError(scope, `${property} must be at least ${min}, got ${value}`);
+  }
+}
+
+/** Refuses a duration that is not a whole number of minutes in [minMinutes, maxMinutes] (no upper bound when `maxMinutes` is not given). */
+export function checkWholeMinutes(scope: IConstruct | string, property: string, value: Duration | undefined,
+  minMinutes: number, maxMinutes?: number): void {
+  if (value === undefined || value.isUnresolved()) { return; }
+  const minutes = value.toSeconds({ integral: false }) / 60;
+  if (!Number.isInteger(minutes) || minutes < minMinutes || (maxMinutes !== undefined && minutes > maxMinutes)) {
+    const range = maxMinutes === undefined ? `at least ${minMinutes}` : `between ${minMinutes} and ${maxMinutes}`;
+    throw new InvalidPropertyError(scope, `${property} must be a whole number of minutes, ${range}, got ${value.toHumanString()}`);
+  }
+}
+
+/** Refuses anything but a 12-digit AWS account ID. */
+export function checkAccountId(scope: IConstruct | string, property: string, accountId: string | undefined): void {
+  checkPattern(scope, property, accountId, /^\d{12}$/, 'must be a 12-digit AWS account ID');
+}
+
+/** Refuses anything but an AWS Organizations ID. */
+export function checkOrganizationId(scope: IConstruct | string, property: string, organizationId: string | undefined): void {
+  checkPattern(scope, property, organizationId, /^o-[a-z0-9]{10,32}$/, 'must be an AWS Organizations ID (o- followed by 10 to 32 lowercase letters or digits)');
+}
