@@ -13,14 +13,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BOOTSTRAP, FIXTURES, RuntimeHarness, TUTORIAL } from './harness';
+import { percentile } from '../../bench/stats';
 import { RuntimeApiServer } from '../../src/runner/runtime-api-server';
 
 const ROUNDS = 3;
 const INVOCATIONS = 150;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
-}
 
 async function timeInvocations(server: RuntimeApiServer, command: string[], count: number): Promise<number[]> {
   const runtime = await RuntimeHarness.start({ handler: 'echo.trivial', taskRoot: FIXTURES, command, sharedServer: server });
