@@ -65,7 +65,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     moduleName: 'github.com/cdk-custom-runtime/cdk-custom-runtime-go',
   },
 
-  gitignore: ['cdk.out', '/examples/cdk.out', '/.local-runner/', '/bench/.work/', '.tmp/', '.jsii.tabl.json'],
+  gitignore: ['cdk.out', '/examples/cdk.out', '/.local-runner/', '/bench/.work/', '.tmp/', '.jsii.tabl.json', '/.venv/'],
   npmignoreEnabled: true,
 });
 
@@ -79,7 +79,7 @@ project.tsconfigDev.addInclude('.projenrc.ts');
 project.gitignore.exclude('test/*.snapshot/asset.*');
 
 // The shell runtime ships in the npm package, outside src/.
-project.npmignore?.addPatterns('!/runtime/', '/examples/', '/bench/', '/.ci/', '/.tmp/', '/scripts/', '/rosetta/', '/.local-runner/', '.jsii.tabl.json');
+project.npmignore?.addPatterns('!/runtime/', '/examples/', '/bench/', '/.ci/', '/.tmp/', '/scripts/', '/rosetta/', '/.local-runner/', '.jsii.tabl.json', '/.venv/');
 
 // ---------------------------------------------------------------------------
 // Tasks
