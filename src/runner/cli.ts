@@ -11,8 +11,8 @@
  * error, 255 for anything else.
  */
 import * as fs from 'node:fs';
-import { describe } from './cloud-assembly';
 import { InvokeError, LocalRunnerError } from './errors';
+import { describe } from './function-discovery';
 import { InvokeApiServer } from './invoke-api-server';
 import { LocalRunner, LocalRunnerOptions } from './local-runner';
 
