@@ -15,6 +15,24 @@ export const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'runtime');
 /** The seed tutorial's runtime and handler. */
 export const TUTORIAL = path.join(FIXTURES, 'tutorial');
 
+/**
+ * The runtime's two paths to the Runtime API: `tcp`, its keep-alive connection through bash's
+ * `/dev/tcp` (the default), and `curl`, forced with `LAMBDA_RUNTIME_TRANSPORT=curl`.
+ */
+export const TRANSPORTS = ['tcp', 'curl'] as const;
+export type Transport = typeof TRANSPORTS[number];
+
+let currentTransport: Transport = 'tcp';
+
+/** Runs the tests of `body` once per transport: runtimes started in them use that path. */
+export function describeEachTransport(name: string, body: () => void): void {
+  describe.each(TRANSPORTS)(`%s path: ${name}`, (transport) => {
+    beforeAll(() => { currentTransport = transport; });
+    afterAll(() => { currentTransport = 'tcp'; });
+    body();
+  });
+}
+
 export interface HarnessOptions {
   /** `_HANDLER`. */
   readonly handler: string;
@@ -22,6 +40,8 @@ export interface HarnessOptions {
   readonly taskRoot?: string;
   /** The runtime's command line. @default [BOOTSTRAP] */
   readonly command?: string[];
+  /** The runtime's path to the Runtime API. @default - the current one of describeEachTransport, else 'tcp' */
+  readonly transport?: Transport;
   /** Extra environment (undefined removes a variable). */
   readonly env?: Record<string, string | undefined>;
   readonly server?: RuntimeApiServerOptions;
@@ -49,6 +69,9 @@ export class RuntimeHarness {
       _HANDLER: options.handler,
       LAMBDA_TASK_ROOT: options.taskRoot ?? FIXTURES,
     };
+    if ((options.transport ?? currentTransport) === 'curl') {
+      env.LAMBDA_RUNTIME_TRANSPORT = 'curl';
+    }
     for (const [name, value] of Object.entries(options.env ?? {})) {
       if (value === undefined) {
         delete env[name];
@@ -135,6 +158,21 @@ export class RuntimeHarness {
       process.kill(-this.pid, signal);
     } catch {
       // the group is gone already
+    }
+  }
+
+  /**
+   * Waits until the runtime's log matches `pattern`, or contains it when it is a string: the log
+   * comes through a pipe, apart from the HTTP requests, and may arrive after the answer.
+   */
+  public async waitForLog(pattern: RegExp | string, timeoutMs: number = 5_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    const matches = (): boolean => typeof pattern === 'string' ? this.log.includes(pattern) : pattern.test(this.log);
+    while (!matches()) {
+      if (Date.now() > until) {
+        throw new Error(`log does not match ${pattern} after ${timeoutMs} ms:\n${this.log}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2));
     }
   }
 
