@@ -20,7 +20,7 @@ describeEachTransport('the tutorial handler under our runtime', () => {
     expect(await runtime.respond('second')).toBe('Echoing request: \'second\'\n');
   });
 
-  test('the tutorial runtime itself works with our server (the baseline of the speed test)', async () => {
+  test('the tutorial runtime itself works with our server (the baseline of bench/runtime-overhead.ts)', async () => {
     runtime = await RuntimeHarness.start({
       handler: 'function.handler',
       taskRoot: TUTORIAL,
