@@ -415,7 +415,7 @@ export class CustomRuntimeFunction extends Construct implements lambda.IFunction
    * @param grantee the principal to allow
    */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
-    return this.alias.grantInvoke(scopeServiceToAccount(grantee, this.stack.account));
+    return this.alias.grantInvoke(scopeServiceToAccount(this, grantee));
   }
 
   /**
@@ -426,7 +426,7 @@ export class CustomRuntimeFunction extends Construct implements lambda.IFunction
    * @param grantee the principal to allow
    */
   public grantInvokeUrl(grantee: iam.IGrantable): iam.Grant {
-    return this.alias.grantInvokeUrl(scopeServiceToAccount(grantee, this.stack.account));
+    return this.alias.grantInvokeUrl(scopeServiceToAccount(this, grantee));
   }
 
   /**
@@ -446,7 +446,7 @@ export class CustomRuntimeFunction extends Construct implements lambda.IFunction
    * @param version a version of this function, for example `version`
    */
   public grantInvokeVersion(grantee: iam.IGrantable, version: lambda.IVersion): iam.Grant {
-    return this.function.grantInvokeVersion(scopeServiceToAccount(grantee, this.stack.account), version);
+    return this.function.grantInvokeVersion(scopeServiceToAccount(this, grantee), version);
   }
 
   /**
@@ -459,7 +459,7 @@ export class CustomRuntimeFunction extends Construct implements lambda.IFunction
     Annotations.of(this).addWarningV2('cdk-custom-runtime:latestVersionGrant',
       'grantInvokeLatestVersion() lets the grantee invoke $LATEST, which bypasses the alias, its asynchronous settings, its deployment and its alarms; '
       + 'use grantInvoke() for the alias.');
-    return this.function.grantInvokeLatestVersion(scopeServiceToAccount(grantee, this.stack.account));
+    return this.function.grantInvokeLatestVersion(scopeServiceToAccount(this, grantee));
   }
 
   /**
@@ -472,12 +472,14 @@ export class CustomRuntimeFunction extends Construct implements lambda.IFunction
    * @param options the service principal and the source it acts for
    */
   public allowInvokeByService(id: string, options: ServiceInvokeOptions): void {
-    this.addPermission(id, {
+    const permission: lambda.Permission = {
       principal: serviceInvokePrincipal(this, options),
       action: 'lambda:InvokeFunction',
       sourceArn: options.sourceArn,
       sourceAccount: options.sourceAccount,
-    });
+    };
+    checkServicePermission(this, 'allowInvokeByService', permission);
+    this.alias.addPermission(id, permission);
   }
 
   /**

@@ -1,10 +1,12 @@
-import { CustomResource, Stack } from 'aws-cdk-lib';
+import { CustomResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as elbv2targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as eventsources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -165,3 +167,69 @@ describe('the construct is a lambda.IFunction that integrations reach through it
     expectNoBareFunction(stack);
   });
 });
+
+describe('the lambda.IFunction members answer as the alias does', () => {
+  test('names, ARNs and references are the alias\'s; the permissions node is the alias\'s', () => {
+    const { stack, construct: fn } = given();
+    expect(fn.functionArn).toBe(fn.alias.functionArn);
+    expect(fn.functionName).toBe(fn.alias.functionName);
+    expect(stack.resolve(fn.functionName)).toEqual({ 'Fn::Join': ['', [{ 'Fn::Select': [6, { 'Fn::Split': [':', aliasRefOf(stack, fn)] }] }, ':live']] });
+    expect(fn.functionRef).toEqual({ functionArn: fn.alias.functionArn, functionName: fn.alias.functionName });
+    expect(fn.resourceArnsForGrantInvoke).toEqual([fn.alias.functionArn]);
+    expect(fn.permissionsNode).toBe(fn.alias.node);
+    expect(fn.stack).toBe(stack);
+    expect(fn.env).toEqual({ account: '123456789012', region: 'us-east-1' });
+    expect(fn.architecture).toBe(lambda.Architecture.X86_64);
+    expect(fn.tenancyConfig).toBeUndefined();
+    expect(fn.latestVersion).toBe(fn.function.latestVersion);
+    expect(fn.latestVersion.version).toBe('$LATEST');
+  });
+
+  test('connections exist only in a VPC', () => {
+    const { construct: fn } = given();
+    expect(fn.isBoundToVpc).toBe(false);
+    expect(() => fn.connections).toThrow(/Only VPC-associated Lambda Functions have security groups/);
+
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc');
+    const inVpc = new CustomRuntimeFunction(stack, 'Fn', { code: echoCode(), handler: 'function.handler', vpc });
+    const db = new ec2.SecurityGroup(stack, 'Db', { vpc });
+    inVpc.connections.allowTo(db, ec2.Port.tcp(5432));
+    expect(inVpc.isBoundToVpc).toBe(true);
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Db'), 'GroupId'] },
+    });
+  });
+
+  test('addEventSourceMapping maps to the alias', () => {
+    const { stack, construct: fn } = given();
+    const queue = new sqs.Queue(stack, 'Work', { enforceSSL: true });
+    fn.addEventSourceMapping('Work', { eventSourceArn: queue.queueArn, batchSize: 5 });
+    const mapping = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::EventSourceMapping'))[0];
+    expect(mapping.Properties.BatchSize).toBe(5);
+    expect(JSON.stringify(mapping.Properties.FunctionName)).toMatch(/"Ref":"FnAlias[0-9A-F]+".*":live"/);
+  });
+
+  test('addToRolePolicy adds to the execution role', () => {
+    const { stack, construct: fn } = given();
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::data/*'] }));
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^FnServiceRole') }],
+      PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::data/*' }]) },
+    });
+  });
+
+  test('applyRemovalPolicy applies to the function and the alias, and leaves the versions retained', () => {
+    const { stack, construct: fn } = given();
+    fn.applyRemovalPolicy(RemovalPolicy.DESTROY);
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::Lambda::Function', { Properties: { Handler: 'function.handler' }, DeletionPolicy: 'Delete' });
+    template.hasResource('AWS::Lambda::Alias', { DeletionPolicy: 'Delete' });
+    template.hasResource('AWS::Lambda::Version', { DeletionPolicy: 'Retain' });
+  });
+});
+
+/** How the alias's `Ref` resolves in `stack`. */
+function aliasRefOf(stack: Stack, fn: CustomRuntimeFunction): unknown {
+  return stack.resolve((fn.alias.node.defaultChild as lambda.CfnAlias).ref);
+}

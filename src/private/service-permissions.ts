@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
@@ -7,10 +8,10 @@ import type { ServiceInvokeOptions } from '../invoke-permissions';
 
 /**
  * The AWS service a principal stands for (`events.amazonaws.com`), or undefined for any other principal.
- * Duck-typed on the policy fragment, so a `ServicePrincipal` wrapped with conditions is recognized too.
+ * Read from the resolved policy fragment, so a `ServicePrincipal` wrapped with conditions is recognized too.
  */
-export function serviceOf(principal: iam.IPrincipal): string | undefined {
-  const service = principal.policyFragment.principalJson.Service;
+export function serviceOf(scope: IConstruct, principal: iam.IPrincipal): string | undefined {
+  const service = Stack.of(scope).resolve(principal.policyFragment.principalJson.Service);
   return Array.isArray(service) ? service[0] : service;
 }
 
@@ -24,7 +25,7 @@ export function serviceOf(principal: iam.IPrincipal): string | undefined {
  * @param method the public method the user called, for the message
  */
 export function checkServicePermission(scope: IConstruct, method: string, permission: lambda.Permission): void {
-  const service = serviceOf(permission.principal);
+  const service = serviceOf(scope, permission.principal);
   if (service === undefined) { return; }
   const conditions = sourceConditionsOf(permission.principal);
   const sourceArn = permission.sourceArn ?? conditions.sourceArn;
@@ -56,7 +57,7 @@ export function serviceInvokePrincipal(scope: IConstruct, options: ServiceInvoke
     checkPattern(scope, 'servicePrincipal', servicePrincipal, /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/, 'must be an AWS service principal such as "events.amazonaws.com"');
     return new iam.ServicePrincipal(servicePrincipal!);
   }
-  if (serviceOf(principal) === undefined) {
+  if (serviceOf(scope, principal) === undefined) {
     throw new InvalidPropertyError(scope, `allowInvokeByService: principal must be an AWS service principal such as new iam.ServicePrincipal('events.amazonaws.com'), got ${principal}; `
       + 'use allowInvokeByAccount(), allowInvokeByOrganization() or grantInvoke() for other principals');
   }
@@ -65,14 +66,14 @@ export function serviceInvokePrincipal(scope: IConstruct, options: ServiceInvoke
 
 /**
  * What `grantInvoke` gives a service: aws-cdk-lib's `grantInvoke` turns a service principal into a resource-policy
- * permission with no source at all; ours adds `aws:SourceAccount` = `account` (the stack's), which Lambda carries
+ * permission with no source at all; ours adds `aws:SourceAccount` = the scope's stack's account, which aws-cdk-lib carries
  * into the permission, unless the principal already names its source. Any other grantee passes unchanged.
  */
-export function scopeServiceToAccount(grantee: iam.IGrantable, account: string): iam.IGrantable {
+export function scopeServiceToAccount(scope: IConstruct, grantee: iam.IGrantable): iam.IGrantable {
   const principal = grantee.grantPrincipal;
   const { sourceArn, sourceAccount } = sourceConditionsOf(principal);
-  if (serviceOf(principal) === undefined || sourceArn !== undefined || sourceAccount !== undefined) { return grantee; }
-  return new iam.PrincipalWithConditions(principal, { StringEquals: { 'aws:SourceAccount': account } });
+  if (serviceOf(scope, principal) === undefined || sourceArn !== undefined || sourceAccount !== undefined) { return grantee; }
+  return new iam.PrincipalWithConditions(principal, { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } });
 }
 
 /** The principal's own source conditions, in the two forms aws-cdk-lib's `addPermission` turns into `SourceArn` and `SourceAccount`. */
