@@ -162,7 +162,9 @@ describe('invoke permissions, all on the alias', () => {
       Roles: [{ Ref: Match.stringLikeRegexp('^Caller') }],
       PolicyDocument: {
         Statement: Match.arrayWith([{
-          Effect: 'Allow', Action: 'lambda:InvokeFunctionUrl', Resource: ALIAS_REF,
+          Effect: 'Allow',
+          Action: 'lambda:InvokeFunctionUrl',
+          Resource: ALIAS_REF,
           Condition: { StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } },
         }]),
       },
@@ -174,8 +176,11 @@ describe('invoke permissions, all on the alias', () => {
     const fn = new CustomRuntimeFunction(stack, 'Fn', base());
     fn.grantInvokeUrl(new iam.ServicePrincipal('cloudfront.amazonaws.com'));
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Permission', {
-      Action: 'lambda:InvokeFunctionUrl', FunctionName: ALIAS_REF, Principal: 'cloudfront.amazonaws.com',
-      FunctionUrlAuthType: 'AWS_IAM', SourceAccount: '123456789012',
+      Action: 'lambda:InvokeFunctionUrl',
+      FunctionName: ALIAS_REF,
+      Principal: 'cloudfront.amazonaws.com',
+      FunctionUrlAuthType: 'AWS_IAM',
+      SourceAccount: '123456789012',
     });
   });
 
@@ -192,7 +197,8 @@ describe('invoke permissions, all on the alias', () => {
       Roles: [{ Ref: Match.stringLikeRegexp('^Pinned') }],
       PolicyDocument: {
         Statement: [{
-          Effect: 'Allow', Action: 'lambda:InvokeFunction',
+          Effect: 'Allow',
+          Action: 'lambda:InvokeFunction',
           Resource: { 'Fn::Join': ['', [functionArn, ':', { 'Fn::GetAtt': [Match.stringLikeRegexp('^FnFunctionCurrentVersion'), 'Version'] }]] },
         }],
       },
