@@ -131,6 +131,10 @@ export interface CustomRuntimeFunctionProps extends lambda.FunctionOptions {
  * an encrypted, TLS-only dead-letter queue; asynchronous invocation settings on the alias;
  * X-Ray active tracing; a log group with one month of retention; and a role with no AWS managed
  * policies whose log permissions are scoped to that log group.
+ *
+ * It is a `lambda.IFunction` that answers as its alias does: pass it to any integration that takes a function
+ * (`LambdaIntegration`, `targets.LambdaFunction`, `tasks.LambdaInvoke`, `cr.Provider`, `s3n.LambdaDestination`, ...)
+ * and the integration invokes the alias, never `$LATEST`.
  */
 export class CustomRuntimeFunction extends Construct implements lambda.IFunction {
   /** The underlying function (`$LATEST`). Prefer `alias` for anything that invokes it. */
@@ -439,14 +443,20 @@ export class CustomRuntimeFunction extends Construct implements lambda.IFunction
   }
 
   /**
-   * Lets a principal invoke one published version of the function directly, bypassing the alias
-   * (as aws-lambda's `grantInvokeVersion`, with `grantInvoke`'s account scope for AWS services).
+   * Lets a principal invoke one published version of the function directly, bypassing the alias: an IAM identity
+   * gets `lambda:InvokeFunction` on the version's ARN, as with aws-lambda's `grantInvokeVersion`. An account,
+   * organization or AWS service gets a permission in that version's resource policy (aws-lambda's would name the
+   * unqualified function, which does not authorize a qualified Invoke), with `grantInvoke`'s account scope for
+   * services. `$LATEST` is `grantInvokeLatestVersion`.
    *
    * @param grantee the principal to allow
    * @param version a version of this function, for example `version`
    */
   public grantInvokeVersion(grantee: iam.IGrantable, version: lambda.IVersion): iam.Grant {
-    return this.function.grantInvokeVersion(scopeServiceToAccount(this, grantee), version);
+    if (version.version === '$LATEST') {
+      return this.grantInvokeLatestVersion(grantee);
+    }
+    return version.grantInvoke(scopeServiceToAccount(this, grantee));
   }
 
   /**

@@ -199,7 +199,7 @@ describe('invoke permissions, all on the alias', () => {
         Statement: [{
           Effect: 'Allow',
           Action: 'lambda:InvokeFunction',
-          Resource: { 'Fn::Join': ['', [functionArn, ':', { 'Fn::GetAtt': [Match.stringLikeRegexp('^FnFunctionCurrentVersion'), 'Version'] }]] },
+          Resource: { Ref: Match.stringLikeRegexp('^FnFunctionCurrentVersion') }, // the version's ARN, <function ARN>:<version>
         }],
       },
     });
@@ -208,6 +208,17 @@ describe('invoke permissions, all on the alias', () => {
       PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [{ 'Fn::Join': ['', [functionArn, ':$LATEST']] }, functionArn] }] },
     });
     Annotations.fromStack(stack).hasWarning('/TestStack/Fn', Match.stringLikeRegexp('grantInvokeLatestVersion\\(\\) lets the grantee invoke \\$LATEST'));
+  });
+
+  test('grantInvokeVersion lets a service in through that version\'s resource policy, scoped to this stack\'s account', () => {
+    const stack = newStack();
+    const fn = new CustomRuntimeFunction(stack, 'Fn', base());
+    fn.grantInvokeVersion(new iam.ServicePrincipal('sns.amazonaws.com'), fn.version);
+    fn.grantInvokeVersion(new iam.Role(stack, 'Latest', { assumedBy: new iam.AccountRootPrincipal() }), fn.latestVersion);
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Permission', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^FnFunctionCurrentVersion') }, Principal: 'sns.amazonaws.com', SourceAccount: '123456789012',
+    });
+    Annotations.fromStack(stack).hasWarning('/TestStack/Fn', Match.stringLikeRegexp('grantInvokeLatestVersion\\(\\) lets the grantee invoke'));
   });
 
   test('addPermission puts the permission on the alias, as aws-lambda\'s does', () => {
