@@ -16,8 +16,15 @@ describe('CustomRuntimeFunction with nothing but code and handler', () => {
 
   test('is 14 resources: layer, function, version, alias, role and policy, log group, dead-letter queue and policy, 5 alarms', () => {
     expect(resourceCounts(stack)).toEqual({
-      'AWS::Lambda::LayerVersion': 1, 'AWS::Lambda::Function': 1, 'AWS::Lambda::Version': 1, 'AWS::Lambda::Alias': 1,
-      'AWS::IAM::Role': 1, 'AWS::IAM::Policy': 1, 'AWS::Logs::LogGroup': 1, 'AWS::SQS::Queue': 1, 'AWS::SQS::QueuePolicy': 1,
+      'AWS::Lambda::LayerVersion': 1,
+      'AWS::Lambda::Function': 1,
+      'AWS::Lambda::Version': 1,
+      'AWS::Lambda::Alias': 1,
+      'AWS::IAM::Role': 1,
+      'AWS::IAM::Policy': 1,
+      'AWS::Logs::LogGroup': 1,
+      'AWS::SQS::Queue': 1,
+      'AWS::SQS::QueuePolicy': 1,
       'AWS::CloudWatch::Alarm': 5,
     });
     expect(snapshotOf(stack)).toMatchSnapshot();
