@@ -14,7 +14,7 @@ import { ProvisionedConcurrencyScalingOptions } from './concurrency';
 import { DeploymentOptions } from './deployment';
 import { ServiceInvokeOptions } from './invoke-permissions';
 import { aliasMetric, errorRateExpression } from './private/alias-metrics';
-import { acknowledgeFailureDestinationFinding, configureDeadLetter } from './private/dead-letter';
+import { acknowledgeFailureDestinationFinding, configureDeadLetter, deadLetterStatement, deadLetterTargetArn, grantDeadLetterKey } from './private/dead-letter';
 import { createDeploymentGroup } from './private/deployment-group';
 import { InvalidPropertyError } from './private/errors';
 import { acknowledgeKeyGrantFindings, attachUnscopablePolicies, createExecutionRole, setTracingMode, unscopableGrants } from './private/execution-role';
@@ -198,19 +198,27 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
     const aliasName = props.aliasName ?? 'live';
 
     this.runtimeLayer = props.runtimeLayer ?? ShellRuntime.layer(this, props.architecture ?? lambda.Architecture.X86_64);
-    this.logGroup = props.logGroup ? logs.LogGroup.fromLogGroupArn(this, 'ImportedLogGroup', props.logGroup.logGroupRef.logGroupArn) : new logs.LogGroup(this, 'LogGroup', {
+    this.logGroup = props.logGroup ? usersLogGroup(this, props.logGroup) : new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
-    const tracing = props.tracing ?? lambda.Tracing.ACTIVE;
-    const unscopable = unscopableGrants(tracing, props.vpc !== undefined && props.role === undefined);
-    this.role = props.role ?? createExecutionRole(this, unscopable);
-    this.grantPrincipal = this.role;
-    this.logGroup.grant(this.role, 'logs:CreateLogStream', 'logs:PutLogEvents');
-
-    const deadLetter = configureDeadLetter(this, this.role, props);
+    const deadLetter = configureDeadLetter(this, props);
     this.deadLetterQueue = deadLetter.queue;
     this.deadLetterTopic = deadLetter.topic;
+
+    // Writing logs and sending failed events: on the role alone (a log group's ARN already ends in `:*`), never a resource policy.
+    const delivery = [
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+      ...[deadLetterStatement(deadLetter)].flatMap(st => st ? [st] : []),
+    ];
+    const tracing = props.tracing ?? lambda.Tracing.ACTIVE;
+    const unscopable = unscopableGrants(tracing, props.vpc !== undefined && props.role === undefined);
+    this.role = props.role ?? createExecutionRole(this, unscopable, delivery);
+    this.grantPrincipal = this.role;
+    if (props.role) {
+      delivery.forEach(st => props.role!.addToPrincipalPolicy(st));
+    }
+    grantDeadLetterKey(this.role, deadLetter);
 
     const {
       logRetention, logRemovalPolicy, logGroup, events, retryAttempts, maxEventAge, onSuccess, onFailure,
@@ -228,10 +236,13 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
       memorySize: props.memorySize ?? 256,
       timeout,
       logGroup: this.logGroup,
-      deadLetterQueue: deadLetter.queue,
-      deadLetterTopic: deadLetter.topic,
       currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN, ...currentVersionOptions },
     });
+    const targetArn = deadLetterTargetArn(deadLetter);
+    if (targetArn) {
+      // On the L1: aws-cdk-lib's deadLetterQueue would add its sqs:SendMessage to a default policy, one more resource.
+      (this.function.node.defaultChild as lambda.CfnFunction).deadLetterConfig = { targetArn };
+    }
     if (props.versionTrigger !== undefined) {
       this.function.invalidateVersionBasedOn(props.versionTrigger);
     }
@@ -243,9 +254,6 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
       Annotations.of(this).addWarningV2('cdk-custom-runtime:vpcRoleNotEquipped',
         'With your own role, the function\'s VPC network-interface permissions (ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces, '
         + 'ec2:DescribeSubnets, ec2:DeleteNetworkInterface, ec2:AssignPrivateIpAddresses, ec2:UnassignPrivateIpAddresses) are yours to grant.');
-    }
-    if (!props.role && (onSuccess || onFailure)) {
-      acknowledgeKeyGrantFindings(this.role);
     }
 
     this.version = this.function.currentVersion;
@@ -260,6 +268,9 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
     });
     if (deadLetter.queue || deadLetter.topic) {
       acknowledgeFailureDestinationFinding(this.alias);
+    }
+    if (!props.role && (onSuccess || onFailure)) {
+      acknowledgeKeyGrantFindings(this.role);
     }
     for (const source of events ?? []) {
       this.alias.addEventSource(source);
@@ -472,4 +483,15 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
   public metricDestinationDeliveryFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('DestinationDeliveryFailures', { statistic: cloudwatch.Stats.SUM, ...props });
   }
+}
+
+/**
+ * The user's log group as an `ILogGroup`: itself when it is one (a `LogGroup` or an import), else an import by name.
+ * Its ARN already ends in `:*` (which also covers its log streams): re-importing a `LogGroup`'s `Arn` by ARN would double it.
+ */
+function usersLogGroup(scope: Construct, given: NonNullable<CustomRuntimeFunctionProps['logGroup']>): logs.ILogGroup {
+  const asLogGroup = given as logs.ILogGroup;
+  return typeof asLogGroup.grantWrite === 'function' && asLogGroup.logGroupArn !== undefined
+    ? asLogGroup
+    : logs.LogGroup.fromLogGroupName(scope, 'ImportedLogGroup', given.logGroupRef.logGroupName);
 }
