@@ -20,6 +20,7 @@ import { InvalidPropertyError } from './private/errors';
 import { acknowledgeKeyGrantFindings, attachUnscopablePolicies, createExecutionRole, setTracingMode, unscopableGrants } from './private/execution-role';
 import { validateFunctionProps } from './private/function-validation';
 import { configureProvisionedScaling } from './private/provisioned-scaling';
+import { checkStackResourceLimit } from './private/stack-resource-limit';
 import { checkAccountId, checkOrganizationId, checkPattern } from './private/validation';
 import { ShellRuntime } from './shell-runtime';
 
@@ -290,6 +291,7 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
     if (deployment) {
       this.deploymentGroup = createDeploymentGroup(this, this.alias, deployment, this.alarms?.rollbackAlarms ?? []);
     }
+    checkStackResourceLimit(this, c => c instanceof CustomRuntimeFunction);
   }
 
   /**
