@@ -274,14 +274,18 @@ export class FunctionAlarms extends Construct {
     const add = (condition: Condition) => { if (condition.settings.enabled) { conditions.push(condition); } };
     const s = settings;
     add({
-      key: 'errorRate', id: 'ErrorRate', settings: s.errorRate,
+      key: 'errorRate',
+      id: 'ErrorRate',
+      settings: s.errorRate,
       metrics: { errors: metric('Errors', cloudwatch.Stats.SUM, s.errorRate), invocations: metric('Invocations', cloudwatch.Stats.SUM, s.errorRate) },
       // 100 * errors / invocations >= t, without dividing by zero when there is no invocation.
       expression: `(FILL(errors, 0) > 0 AND 100 * FILL(errors, 0) >= ${s.errorRate.threshold} * FILL(invocations, 0))`,
       description: `errors are at least ${s.errorRate.threshold}% of the invocations`,
     });
     add({
-      key: 'throttles', id: 'Throttles', settings: s.throttles,
+      key: 'throttles',
+      id: 'Throttles',
+      settings: s.throttles,
       metrics: { throttles: metric('Throttles', cloudwatch.Stats.SUM, s.throttles) },
       expression: `FILL(throttles, 0) >= ${s.throttles.threshold}`,
       description: `at least ${s.throttles.threshold} invocation(s) per ${s.throttles.period.toHumanString()} are throttled`,
@@ -291,14 +295,23 @@ export class FunctionAlarms extends Construct {
     }
     if (props.deadLetterQueue) {
       add({
-        key: 'deadLetterMessages', id: 'DeadLetterMessages', settings: s.deadLetterMessages,
-        metrics: { deadLetterMessages: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, period: s.deadLetterMessages.period }) },
+        key: 'deadLetterMessages',
+        id: 'DeadLetterMessages',
+        settings: s.deadLetterMessages,
+        metrics: {
+          deadLetterMessages: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            statistic: cloudwatch.Stats.MAXIMUM,
+            period: s.deadLetterMessages.period,
+          }),
+        },
         expression: `FILL(deadLetterMessages, 0) >= ${s.deadLetterMessages.threshold}`,
         description: `at least ${s.deadLetterMessages.threshold} failed asynchronous event(s) wait in the dead-letter queue`,
       });
     }
     add({
-      key: 'asyncDeliveryFailures', id: 'AsyncDeliveryFailures', settings: s.asyncDeliveryFailures,
+      key: 'asyncDeliveryFailures',
+      id: 'AsyncDeliveryFailures',
+      settings: s.asyncDeliveryFailures,
       metrics: {
         deadLetterErrors: metric('DeadLetterErrors', cloudwatch.Stats.SUM, s.asyncDeliveryFailures),
         destinationDeliveryFailures: metric('DestinationDeliveryFailures', cloudwatch.Stats.SUM, s.asyncDeliveryFailures),
@@ -382,7 +395,9 @@ export class FunctionAlarms extends Construct {
       throw new InvalidPropertyError(this, `duration.threshold must leave at least 1 ms of the ${timeout.toHumanString()} timeout, got ${s.threshold}%`);
     }
     add({
-      key: 'duration', id: 'Duration', settings: s,
+      key: 'duration',
+      id: 'Duration',
+      settings: s,
       metrics: { duration: p99 },
       expression: `FILL(duration, 0) >= ${thresholdMs}`,
       description: `the 99th percentile duration is at least ${s.threshold}% of the ${timeout.toHumanString()} timeout (${thresholdMs} ms)`,
@@ -395,7 +410,8 @@ function groupByEvaluation(conditions: Condition[]): Condition[][] {
   const groups = new Map<string, Condition[]>();
   for (const c of conditions) {
     const s = c.settings;
-    const key = JSON.stringify([s.period.isUnresolved() ? s.period.toString() : s.period.toSeconds(), s.evaluationPeriods, s.datapointsToAlarm, s.rollback]);
+    const period = s.period.isUnresolved() ? s.period.toString() : s.period.toSeconds();
+    const key = JSON.stringify([period, s.evaluationPeriods, s.datapointsToAlarm, s.rollback]);
     groups.set(key, [...groups.get(key) ?? [], c]);
   }
   return [...groups.values()];

@@ -32,7 +32,8 @@ const KEYS: [AlarmKey, string][] = [
 const FN_REF = { Ref: expect.stringMatching(/^FnFunction/) };
 const aliasMetricStat = (metricName: string, stat: string, period = 60) => ({
   Metric: {
-    Namespace: 'AWS/Lambda', MetricName: metricName,
+    Namespace: 'AWS/Lambda',
+    MetricName: metricName,
     Dimensions: [{ Name: 'FunctionName', Value: FN_REF }, { Name: 'Resource', Value: { 'Fn::Join': ['', [FN_REF, ':live']] } }],
   },
   Period: period,
@@ -79,10 +80,19 @@ describe('the default alarms of a function', () => {
     expect(alarms.DeadLetterMessages).toMatchObject({ EvaluationPeriods: 1, DatapointsToAlarm: 1 });
     expect(alarms.DeadLetterMessages.Metrics).toEqual([
       expect.objectContaining({ Expression: 'IF(FILL(deadLetterMessages, 0) >= 1, 1, 0)' }),
-      { Id: 'deadLetterMessages', ReturnData: false, MetricStat: {
-        Metric: { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible',
-          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [expect.stringMatching(/^FnDeadLetterQueue/), 'QueueName'] } }] },
-        Period: 60, Stat: 'Maximum' } },
+      {
+        Id: 'deadLetterMessages',
+        ReturnData: false,
+        MetricStat: {
+          Metric: {
+            Namespace: 'AWS/SQS',
+            MetricName: 'ApproximateNumberOfMessagesVisible',
+            Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [expect.stringMatching(/^FnDeadLetterQueue/), 'QueueName'] } }],
+          },
+          Period: 60,
+          Stat: 'Maximum',
+        },
+      },
     ]);
   });
 

@@ -103,8 +103,8 @@ describe('CustomRuntimeFunction with nothing but code and handler', () => {
 
   test('a grant made later lands in a default policy that the function depends on', () => {
     const later = newStack();
-    const fn = new CustomRuntimeFunction(later, 'Fn', { code: echoCode(), handler: 'function.handler' });
-    new sqs.Queue(later, 'Work').grantConsumeMessages(fn);
+    const laterFn = new CustomRuntimeFunction(later, 'Fn', { code: echoCode(), handler: 'function.handler' });
+    new sqs.Queue(later, 'Work').grantConsumeMessages(laterFn);
     const [policyId] = resourcesOfType(later, 'AWS::IAM::Policy').find(([id]) => id.startsWith('FnServiceRoleDefaultPolicy'))!;
     const [, fnResource] = resourcesOfType(later, 'AWS::Lambda::Function')[0];
     expect(fnResource.DependsOn).toEqual(expect.arrayContaining([policyId]));
