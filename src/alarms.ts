@@ -76,7 +76,8 @@ export interface AlarmSettings {
  */
 export interface FunctionAlarmsOptions {
   /**
-   * Whether to create any alarm at all. `false` turns every alarm off, whatever the settings below say.
+   * Whether to create any alarm at all. `false` turns every alarm off; a `CustomRuntimeFunction` refuses other
+   * settings next to it, which would be ignored.
    *
    * @default true
    */

@@ -2,6 +2,7 @@ import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { checkProvisionedScaling } from './concurrency-validation';
+import { checkConflictingProps } from './conflicting-props';
 import { CUSTOM_RUNTIMES } from './custom-runtimes';
 import { InvalidPropertyError } from './errors';
 import { checkDuration, checkPattern, checkRange, checkSizeMiB } from './validation';
@@ -41,6 +42,7 @@ export function validateFunctionProps(scope: Construct, props: CustomRuntimeFunc
   checkConcurrency(scope, props);
   checkLayerCount(scope, props.layers);
   checkEnvironment(scope, props.environment);
+  checkConflictingProps(scope, props);
 }
 
 /**
