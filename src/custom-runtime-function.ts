@@ -14,6 +14,7 @@ import { ProvisionedConcurrencyScalingOptions } from './concurrency';
 import { DeploymentOptions } from './deployment';
 import { ServiceInvokeOptions } from './invoke-permissions';
 import { aliasMetric, errorRateExpression } from './private/alias-metrics';
+import { bootstrapInCodeDirectory } from './private/bootstrap-check';
 import { acknowledgeFailureDestinationFinding, configureDeadLetter, deadLetterStatement, deadLetterTargetArn, grantDeadLetterKey } from './private/dead-letter';
 import { createDeploymentGroup } from './private/deployment-group';
 import { InvalidPropertyError } from './private/errors';
@@ -199,6 +200,12 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
     const aliasName = props.aliasName ?? 'live';
 
     this.runtimeLayer = props.runtimeLayer ?? ShellRuntime.layer(this, props.architecture ?? lambda.Architecture.X86_64);
+    const codeBootstrap = bootstrapInCodeDirectory(props.code);
+    if (codeBootstrap) {
+      Annotations.of(this).addWarningV2('cdk-custom-runtime:bootstrapInCode',
+        `The function's code has a bootstrap at its root (${codeBootstrap}): Lambda runs /var/task/bootstrap, not the runtime layer's /opt/bootstrap, `
+        + 'so that file replaces the runtime. Remove or rename it to use the runtime layer; acknowledge this warning if it is meant to be the runtime.');
+    }
     this.logGroup = props.logGroup ? usersLogGroup(this, props.logGroup) : new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
