@@ -135,6 +135,11 @@ project.addTask('bench', {
   steps: [{ spawn: 'compile' }, { exec: 'ts-node --project tsconfig.dev.json bench/run.ts' }],
 });
 
+project.addTask('bench:fit', {
+  description: 'Measure how many functions fit in one stack and rewrite that section of bench/RESULTS.md.',
+  steps: [{ spawn: 'compile' }, { exec: 'ts-node --project tsconfig.dev.json bench/fit.ts' }],
+});
+
 const minCdk = project.addTask('test:min-cdk', {
   description: 'Type-check and run the construct tests against the lowest aws-cdk-lib of the peer range.',
   exec: 'node scripts/test-min-cdk.js',

@@ -11,7 +11,7 @@ import { OURS as OURS_RUNTIME, OURS_CURL, TUTORIAL_RUNTIME } from './runtimes';
 import { bytes, count, ms, percent, ratio, Summary } from './stats';
 import { HAND_WIRED, OURS, OURS_NO_ALARMS, Variant } from './synth-apps';
 import { SynthProfile } from './synth-profile';
-import { likeForLike, runOf, STACK_RESOURCE_LIMIT, SynthScalingResult } from './synth-scaling';
+import { FitResult, likeForLike, runOf, STACK_RESOURCE_LIMIT, SynthScalingResult } from './synth-scaling';
 
 export interface BenchResults {
   readonly machine: Machine;
@@ -288,9 +288,6 @@ function synthScaling(s: SynthScalingResult): string {
     return [variant.label, String(shape.resourcesPerFunction), types.join(', ')];
   };
   const composition = table(['Variant', 'Per function', 'Resource types'], [typesRow(OURS), typesRow(OURS_NO_ALARMS), typesRow(HAND_WIRED)]);
-  const fit = table(['Functions of this kind', 'Per function', 'Shared per stack', 'Most in one stack', 'aws-cdk-lib agrees'],
-    s.fit.map((f) => [f.label, String(f.perFunction), String(f.sharedPerStack), `**${f.computed}**`,
-      `${f.computed} synthesize: ${f.fits ? 'yes' : '**no**'}; ${f.computed + 1} refused: ${f.nextRefused ? 'yes' : '**no**'}`]));
 
   return `## 4. Synth scaling
 
@@ -321,16 +318,29 @@ ${composition}
 Shared per stack, outside the functions: ${runOf(oneFn, HAND_WIRED).shape.sharedPerStack} resources (the runtime's \`AWS::Lambda::LayerVersion\` and
 \`AWS::CDK::Metadata\`), in every variant.
 
-### How many fit in one stack (CloudFormation: ${STACK_RESOURCE_LIMIT} resources)
+${fitSection(s.fit)}`;
+}
+
+/** The "How many fit in one stack" section, which `bench/fit.ts` can also rewrite alone in RESULTS.md. */
+export function fitSection(fitResults: FitResult[]): string {
+  const fit = table(['Functions of this kind', 'Per function', 'Shared per stack', 'Most in one stack', 'aws-cdk-lib agrees'],
+    fitResults.map((f) => [f.label, String(f.perFunction), String(f.sharedPerStack), `**${f.computed}**`,
+      `${f.computed} synthesize: ${f.fits ? 'yes' : '**no**'}; ${f.computed + 1} refused: ${f.nextRefused ? 'yes' : '**no**'}`]));
+  return `${FIT_HEADING}
 
 ${fit}
-Most in one stack = floor((${STACK_RESOURCE_LIMIT} - shared) / per function), and aws-cdk-lib's own limit check must
-accept that many and refuse one more. The issue's figures hold: hand-wired foundation defaults are
+Most in one stack = floor((${STACK_RESOURCE_LIMIT} - shared) / per function), and aws-cdk-lib's own limit check (or
+CustomRuntimeFunction's, which runs first) must accept that many and refuse one more. Hand-wired foundation defaults are
 9 resources (LogGroup, Role, DefaultPolicy, Queue, QueuePolicy, Function, Version, Alias,
 EventInvokeConfig), 55 fit; with one invoke permission 10, 49 fit (counting the layer and
-CDKMetadata too; without them the counts are the same).
+CDKMetadata too; without them the counts are the same). Ours by default (code and handler only) is 10:
+LogGroup, Role (its log and dead-letter permissions inline, so no DefaultPolicy), Queue, QueuePolicy, Function,
+Version, Alias and 3 alarms (error rate, throttles and duration share one metric-math alarm; lost asynchronous
+events; dead-letter backlog). "Fully featured" adds the alias's EventInvokeConfig and one invoke permission.
 `;
 }
+
+export const FIT_HEADING = `### How many fit in one stack (CloudFormation: ${STACK_RESOURCE_LIMIT} resources)`;
 
 function synthProfiles(profiles: SynthProfile[]): string {
   return `### Where synth time goes (CPU profile)

@@ -31,9 +31,13 @@ describe('dead-letter target', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::SQS::Queue', 0);
     template.hasResourceProperties('AWS::Lambda::Function', { DeadLetterConfig: { TargetArn: { Ref: Match.stringLikeRegexp('^Topic') } } });
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: Match.stringLikeRegexp('^Topic') } }]) },
+    template.hasResourceProperties('AWS::IAM::Role', {
+      Policies: Match.arrayWith([{
+        PolicyName: 'Function',
+        PolicyDocument: Match.objectLike({ Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: Match.stringLikeRegexp('^Topic') } }]) }),
+      }]),
     });
+    template.resourceCountIs('AWS::IAM::Policy', 0);
   });
 
   test('off, explicitly, with an acknowledgeable warning', () => {

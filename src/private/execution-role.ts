@@ -35,22 +35,26 @@ export function unscopableGrants(tracing: lambda.Tracing, inVpc: boolean): Unsco
 }
 
 /**
- * The execution role the construct creates: no AWS managed policies; the unscopable permissions as inline
- * policies of the role itself, so they cost no extra resource, the function (which depends on its role)
- * cannot race them on the first invocation, and their `Resource: *` is acknowledged on the role alone,
- * never on the default policy where later grants land.
+ * The execution role the construct creates: no AWS managed policies; the unscopable permissions and the scoped
+ * ones the function needs from the start (`scoped`: writing to its log group, sending to its dead-letter target)
+ * as inline policies of the role itself, so they cost no extra resource (no `DefaultPolicy` until someone grants
+ * the role more), the function (which depends on its role) cannot race them on the first invocation, and the
+ * unscopable `Resource: *` is acknowledged on the role alone, never on the default policy where later grants land.
  */
-export function createExecutionRole(scope: Construct, grants: UnscopableGrant[]): iam.Role {
+export function createExecutionRole(scope: Construct, grants: UnscopableGrant[], scoped: iam.PolicyStatement[]): iam.Role {
   const role = new iam.Role(scope, 'ServiceRole', {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     description: `Execution role of ${scope.node.path}`,
-    inlinePolicies: Object.fromEntries(grants.map(g => [g.name, policyDocument(g)])),
+    inlinePolicies: {
+      ...scoped.length > 0 ? { Function: new iam.PolicyDocument({ statements: scoped }) } : {},
+      ...Object.fromEntries(grants.map(g => [g.name, policyDocument(g)])),
+    },
   });
   acknowledgeNagFindings(role, grants.map(acknowledgement));
   if (grants.length > 0) {
     acknowledgeNagFindings(role, [{
       id: 'Serverless-LambdaStarPermissions',
-      reason: `The role's inline policies hold only actions without resource-level permissions (${grants.map(g => g.name).join(', ')}): `
+      reason: `The role's inline policies use Resource * only for actions without resource-level permissions (${grants.map(g => g.name).join(', ')}): `
         + grants.map(g => g.reason).join(' '),
     }]);
   }

@@ -249,7 +249,7 @@ async function serve(parsed: Parsed): Promise<number> {
   for (const fn of runner.assembly.functions) {
     process.stdout.write(`  ${fn.functionName}  (${describe(fn)})\n`);
   }
-  process.stdout.write(`Try: aws lambda invoke --endpoint-url ${server.url} --function-name <name> out.json   (Ctrl-C to stop)\n`);
+  process.stdout.write(`Try: aws lambda invoke --endpoint-url ${server.url} --no-sign-request --function-name <name> out.json   (Ctrl-C to stop)\n`);
   return new Promise<number>((resolve) => {
     const stop = (signal: string): void => {
       process.stderr.write(`[cdk-custom-runtime] ${signal}: stopping\n`);
