@@ -17,8 +17,10 @@ import { aliasMetric, errorRateExpression } from './private/alias-metrics';
 import { acknowledgeFailureDestinationFinding, configureDeadLetter } from './private/dead-letter';
 import { createDeploymentGroup } from './private/deployment-group';
 import { InvalidPropertyError } from './private/errors';
-import { acknowledgeKeyGrantFindings, attachUnscopablePolicies, createExecutionRole, setTracingMode, unscopableGrants } from './private/execution-role';
+import { acknowledgeKeyGrantFindings, attachUnscopablePolicies, createExecutionRole, dropRedundantRoleDependency, setTracingMode, unscopableGrants } from './private/execution-role';
+import { skipDefaultFunctionChecks } from './private/function-checkov';
 import { validateFunctionProps } from './private/function-validation';
+import { logGroupEncryptionKey, skipLogGroupKeyCheck } from './private/log-encryption';
 import { configureProvisionedScaling } from './private/provisioned-scaling';
 import { checkAccountId, checkOrganizationId, checkPattern } from './private/validation';
 import { ShellRuntime } from './shell-runtime';
@@ -84,6 +86,19 @@ export interface CustomRuntimeFunctionProps extends lambda.FunctionOptions {
    * @default - the queue is encrypted with SQS-managed keys (SSE-SQS)
    */
   readonly deadLetterQueueEncryptionKey?: kms.IKey;
+
+  /**
+   * A customer managed KMS key that encrypts the log group this construct creates (Control Tower's CT.CLOUDWATCH.PR.3).
+   *
+   * When the key is defined in this app, its key policy gets a statement that lets CloudWatch Logs
+   * (`logs.<region>.amazonaws.com`) use it for the log groups of this account and region, as CloudWatch Logs requires.
+   * One key can serve every function of an account and region: a key costs 1 USD a month.
+   * Refused together with `logGroup`: set the key on that log group instead.
+   *
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+   * @default - log data is encrypted with keys CloudWatch Logs manages
+   */
+  readonly logEncryptionKey?: kms.IKey;
 
   /**
    * Provisioned concurrency on the alias.
@@ -198,10 +213,15 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
     const aliasName = props.aliasName ?? 'live';
 
     this.runtimeLayer = props.runtimeLayer ?? ShellRuntime.layer(this, props.architecture ?? lambda.Architecture.X86_64);
+    const logEncryptionKey = logGroupEncryptionKey(this, props);
     this.logGroup = props.logGroup ? logs.LogGroup.fromLogGroupArn(this, 'ImportedLogGroup', props.logGroup.logGroupRef.logGroupArn) : new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: logEncryptionKey,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
+    if (!props.logGroup && !logEncryptionKey) {
+      skipLogGroupKeyCheck(this.logGroup);
+    }
     const tracing = props.tracing ?? lambda.Tracing.ACTIVE;
     const unscopable = unscopableGrants(tracing, props.vpc !== undefined && props.role === undefined);
     this.role = props.role ?? createExecutionRole(this, unscopable);
@@ -213,7 +233,7 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
     this.deadLetterTopic = deadLetter.topic;
 
     const {
-      logRetention, logRemovalPolicy, logGroup, events, retryAttempts, maxEventAge, onSuccess, onFailure,
+      logRetention, logRemovalPolicy, logGroup, logEncryptionKey: logKeyOfTheLogGroup, events, retryAttempts, maxEventAge, onSuccess, onFailure,
       deadLetterQueue, deadLetterQueueEnabled, deadLetterTopic, currentVersionOptions, layers,
       provisionedConcurrentExecutions, provisionedConcurrencyScaling, alarms, deployment,
       tracing: tracingSetByRole, // applied by setTracingMode: aws-cdk-lib would add X-Ray to the default policy
@@ -236,6 +256,8 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
       this.function.invalidateVersionBasedOn(props.versionTrigger);
     }
     setTracingMode(this.function, tracing);
+    dropRedundantRoleDependency(this.function);
+    skipDefaultFunctionChecks(this.function, props);
     if (props.role) {
       attachUnscopablePolicies(this, props.role, this.function, unscopable);
     }
