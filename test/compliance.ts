@@ -10,8 +10,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, IPolicyValidationContextBeta1, Stack } from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { App, IPolicyValidationContextBeta1, Stack } from 'aws-cdk-lib';
 import { pythonVenv } from './python-venv';
 
 /** A fresh directory for an app's cloud assembly. */
@@ -45,7 +45,8 @@ function compliancePythonTool(tool: string): string {
 
 function run(tool: string, args: string[]): string {
   const result = spawnSync(compliancePythonTool(tool), args, {
-    encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
     // No network: Checkov would otherwise fetch its guideline links from Prisma Cloud.
     env: { ...process.env, BC_SKIP_MAPPING: 'TRUE' },
   });
@@ -65,7 +66,12 @@ interface CheckovCheck {
 }
 
 interface CheckovReport {
-  readonly results: { readonly passed_checks?: CheckovCheck[]; readonly failed_checks?: CheckovCheck[]; readonly skipped_checks?: CheckovCheck[]; readonly parsing_errors?: string[] };
+  readonly results: {
+    readonly passed_checks?: CheckovCheck[];
+    readonly failed_checks?: CheckovCheck[];
+    readonly skipped_checks?: CheckovCheck[];
+    readonly parsing_errors?: string[];
+  };
 }
 
 /**
@@ -117,8 +123,7 @@ export function integSnapshotTemplates(): string[] {
 
 /**
  * The templates the unit tests keep as jest snapshots (`test/__snapshots__/*.snap`), written out as template files
- * into `dir`, one per snapshot, named after the test file and the snapshot's position. Jest prints them as JSON with
- * trailing commas.
+ * into `dir`, one per snapshot, named after the test file and the snapshot's position.
  */
 export function jestSnapshotTemplates(dir: string): string[] {
   const snapshotDir = path.join(__dirname, '__snapshots__');
@@ -128,8 +133,20 @@ export function jestSnapshotTemplates(dir: string): string[] {
     const templates = Object.keys(snapshots).sort().map(name => snapshots[name]).filter(text => text.includes('"Resources"'));
     return templates.map((text, i) => {
       const out = path.join(dir, `${file.replace(/\.test\.ts\.snap$/, '')}-${i + 1}.template.json`);
-      fs.writeFileSync(out, JSON.stringify(JSON.parse(text.replace(/,(\s*[}\]])/g, '$1')), undefined, 1));
+      fs.writeFileSync(out, JSON.stringify(parsePrettyFormat(text), undefined, 1));
       return out;
     });
   });
+}
+
+/**
+ * Jest prints a template as JSON with trailing commas and strings unescaped, one value per line:
+ * re-escape each string and drop the trailing commas.
+ */
+function parsePrettyFormat(text: string): unknown {
+  const json = text.split('\n').map(line => {
+    const value = /^(\s*)("[^"]*": )?"(.*)"(,?)$/.exec(line);
+    return value ? `${value[1]}${value[2] ?? ''}${JSON.stringify(value[3])}${value[4]}` : line;
+  }).join('\n');
+  return JSON.parse(json.replace(/,(\s*[}\]])/g, '$1'));
 }

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { createExampleApp } from '../examples/app';
 import { assemblyDir, controlTowerFindings, synthTemplates } from './compliance';
 import { controlTowerFunction, defaultFunction, fullyConfiguredFunction, newApp } from './scenarios';
+import { createExampleApp } from '../examples/app';
 
 /**
  * The Control Tower controls whose fix costs money or needs a decision, which the default leaves to the user

@@ -89,8 +89,12 @@ export function fullyConfiguredFunction(stack: Stack): CustomRuntimeFunction {
   });
   const onCall = new sns.Topic(stack, 'OnCall', { enforceSSL: true, masterKey: key });
   const hook = (id: string) => new CustomRuntimeFunction(stack, id, {
-    code: echoCode(), handler: 'function.handler', alarms: { enabled: false },
-    logEncryptionKey: key, logRetention: logs.RetentionDays.ONE_YEAR, vpc,
+    code: echoCode(),
+    handler: 'function.handler',
+    alarms: { enabled: false },
+    logEncryptionKey: key,
+    logRetention: logs.RetentionDays.ONE_YEAR,
+    vpc,
   }).function;
   const latency = new cloudwatch.Alarm(stack, 'Latency', {
     metric: new cloudwatch.Metric({ namespace: 'App', metricName: 'Latency' }), threshold: 1, evaluationPeriods: 1,
