@@ -1,5 +1,5 @@
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { assemblyDir, cfnLintFindings, integSnapshotTemplates, jestSnapshotTemplates, synthTemplates } from './compliance';
+import { assemblyDir, complianceTools, VENV_TIMEOUT, cfnLintFindings, integSnapshotTemplates, jestSnapshotTemplates, synthTemplates } from './compliance';
 import { controlTowerFunction, defaultFunction, fullyConfiguredFunction, newApp } from './scenarios';
 import { createExampleApp } from '../examples/app';
 
@@ -14,6 +14,8 @@ const INTEG_TESTS_ALPHA = [
 ];
 
 describe('cfn-lint', () => {
+  beforeAll(() => { complianceTools(); }, VENV_TIMEOUT);
+
   test('no error, warning or informational finding on the default, documented, fully configured and example templates', () => {
     const templates = [defaultFunction, controlTowerFunction, fullyConfiguredFunction].flatMap(build => {
       const { app, stack } = newApp(assemblyDir());

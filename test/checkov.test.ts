@@ -1,9 +1,11 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { assemblyDir, checkovReport, synthTemplates } from './compliance';
+import { assemblyDir, complianceTools, VENV_TIMEOUT, checkovReport, synthTemplates } from './compliance';
 import { controlTowerFunction, defaultFunction, fullyConfiguredFunction, newApp } from './scenarios';
 import { createExampleApp } from '../examples/app';
 
 describe('Checkov', () => {
+  beforeAll(() => { complianceTools(); }, VENV_TIMEOUT);
+
   test('the default function fails no check; each default it reports is skipped with its reason', () => {
     const { app, stack } = newApp(assemblyDir());
     defaultFunction(stack);

@@ -39,8 +39,16 @@ export function controlTowerFindings(templates: string[]): string[] {
   }).sort();
 }
 
+/** Creates `.venv/compliance` when missing or stale: several minutes the first time, so call it from `beforeAll` with {@link VENV_TIMEOUT}. */
+export function complianceTools(): string {
+  return pythonVenv('compliance', 'test/requirements/compliance.txt');
+}
+
+/** How long the first install of Checkov and cfn-lint may take on a slow machine. */
+export const VENV_TIMEOUT = 20 * 60_000;
+
 function compliancePythonTool(tool: string): string {
-  return path.join(pythonVenv('compliance', 'test/requirements/compliance.txt'), tool);
+  return path.join(complianceTools(), tool);
 }
 
 function run(tool: string, args: string[]): string {
