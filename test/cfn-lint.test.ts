@@ -18,7 +18,7 @@ describe('cfn-lint', () => {
 
   test('no error, warning or informational finding on the default, documented, fully configured and example templates', () => {
     const templates = [defaultFunction, controlTowerFunction, fullyConfiguredFunction].flatMap(build => {
-      const { app, stack } = newApp(assemblyDir());
+      const { app, stack } = newApp(assemblyDir(), build.name.replace(/^./, c => c.toUpperCase()));
       build(stack);
       return synthTemplates(app, stack);
     });

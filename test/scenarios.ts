@@ -17,10 +17,10 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { CustomRuntimeFunction, TrafficShift } from '../src';
 import { echoCode } from './util';
 
-/** An app with one stack in a fixed environment. */
-export function newApp(outdir?: string): { app: App; stack: Stack } {
+/** An app with one stack (`GateStack` unless named) in a fixed environment. */
+export function newApp(outdir?: string, stackName = 'GateStack'): { app: App; stack: Stack } {
   const app = new App({ outdir });
-  const stack = new Stack(app, 'GateStack', { env: { account: '123456789012', region: 'us-east-1' } });
+  const stack = new Stack(app, stackName, { env: { account: '123456789012', region: 'us-east-1' } });
   return { app, stack };
 }
 
