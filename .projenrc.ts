@@ -38,6 +38,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-runner@2.197.10',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     '@aws-sdk/client-lambda',
+    '@cdklabs/cdk-validator-cfnguard@0.0.62',
   ],
 
   jestOptions: {

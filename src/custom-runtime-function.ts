@@ -19,8 +19,10 @@ import { bootstrapInCodeDirectory } from './private/bootstrap-check';
 import { acknowledgeFailureDestinationFinding, configureDeadLetter, deadLetterStatement, deadLetterTargetArn, grantDeadLetterKey } from './private/dead-letter';
 import { createDeploymentGroup } from './private/deployment-group';
 import { InvalidPropertyError } from './private/errors';
-import { acknowledgeKeyGrantFindings, attachUnscopablePolicies, createExecutionRole, unscopableGrants } from './private/execution-role';
+import { acknowledgeKeyGrantFindings, attachUnscopablePolicies, createExecutionRole, dropRedundantRoleDependency, unscopableGrants } from './private/execution-role';
+import { skipDefaultFunctionChecks } from './private/function-checkov';
 import { checkAsyncInvokeOptions, validateFunctionProps } from './private/function-validation';
+import { logGroupEncryptionKey, skipLogGroupKeyCheck } from './private/log-encryption';
 import { configureProvisionedScaling } from './private/provisioned-scaling';
 import { checkServicePermission, scopeServiceToAccount, serviceInvokePrincipal } from './private/service-permissions';
 import { checkStackResourceLimit } from './private/stack-resource-limit';
@@ -88,6 +90,19 @@ export interface CustomRuntimeFunctionProps extends lambda.FunctionOptions {
    * @default - the queue is encrypted with SQS-managed keys (SSE-SQS)
    */
   readonly deadLetterQueueEncryptionKey?: kms.IKey;
+
+  /**
+   * A customer managed KMS key that encrypts the log group this construct creates (Control Tower's CT.CLOUDWATCH.PR.3).
+   *
+   * When the key is defined in this app, its key policy gets a statement that lets CloudWatch Logs
+   * (`logs.<region>.amazonaws.com`) use it for the log groups of this account and region, as CloudWatch Logs requires.
+   * One key can serve every function of an account and region: a key costs 1 USD a month.
+   * Refused together with `logGroup`: set the key on that log group instead.
+   *
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+   * @default - log data is encrypted with keys CloudWatch Logs manages
+   */
+  readonly logEncryptionKey?: kms.IKey;
 
   /**
    * Provisioned concurrency on the alias.
@@ -216,10 +231,15 @@ export class CustomRuntimeFunction extends Construct implements lambda.IFunction
         `The function's code has a bootstrap at its root (${codeBootstrap}): Lambda runs /var/task/bootstrap, not the runtime layer's /opt/bootstrap, `
         + 'so that file replaces the runtime. Remove or rename it to use the runtime layer; acknowledge this warning if it is meant to be the runtime.');
     }
+    const logEncryptionKey = logGroupEncryptionKey(this, props);
     this.logGroup = props.logGroup ? usersLogGroup(this, props.logGroup) : new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: logEncryptionKey,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
+    if (!props.logGroup && !logEncryptionKey) {
+      skipLogGroupKeyCheck(this.logGroup);
+    }
     const deadLetter = configureDeadLetter(this, props);
     this.deadLetterQueue = deadLetter.queue;
     this.deadLetterTopic = deadLetter.topic;
@@ -240,7 +260,7 @@ export class CustomRuntimeFunction extends Construct implements lambda.IFunction
     grantDeadLetterKey(role, deadLetter);
 
     const {
-      logRetention, logRemovalPolicy, logGroup, events, retryAttempts, maxEventAge, onSuccess, onFailure,
+      logRetention, logRemovalPolicy, logGroup, logEncryptionKey: logKeyOfTheLogGroup, events, retryAttempts, maxEventAge, onSuccess, onFailure,
       deadLetterQueue, deadLetterQueueEnabled, deadLetterTopic, currentVersionOptions, layers,
       provisionedConcurrentExecutions, provisionedConcurrencyScaling, alarms, deployment,
       tracing: tracingSetByRole, // applied by this.setTracingMode: aws-cdk-lib would add X-Ray to the default policy
@@ -266,6 +286,8 @@ export class CustomRuntimeFunction extends Construct implements lambda.IFunction
       this.function.invalidateVersionBasedOn(props.versionTrigger);
     }
     this.setTracingMode(tracing);
+    dropRedundantRoleDependency(this.function);
+    skipDefaultFunctionChecks(this.function, props);
     if (props.role) {
       attachUnscopablePolicies(this, props.role, this.function, unscopable);
     }

@@ -96,12 +96,14 @@ describe('CustomRuntimeFunction with nothing but code and handler', () => {
     });
   });
 
-  test('every permission is an inline policy of the role, which the function depends on: no AWS::IAM::Policy resource', () => {
+  test('every permission is an inline policy of the role, which the function references (so CloudFormation creates them first): no AWS::IAM::Policy resource', () => {
     const [roleId, role] = resourcesOfType(stack, 'AWS::IAM::Role')[0];
     expect(role.Properties.Policies.map((p: any) => p.PolicyName)).toEqual(['Function', 'Tracing']);
     expect(inlineStatements('Tracing')).toEqual([{ Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' }]);
     const [, fnResource] = resourcesOfType(stack, 'AWS::Lambda::Function')[0];
-    expect(fnResource.DependsOn).toEqual([roleId]);
+    expect(fnResource.Properties.Role).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+    // The GetAtt orders the role, inline policies included, before the function: a DependsOn on it as well is redundant (cfn-lint W3005).
+    expect(fnResource.DependsOn ?? []).not.toContain(roleId);
     expect(resourcesOfType(stack, 'AWS::IAM::Policy')).toHaveLength(0);
   });
 
