@@ -37,7 +37,7 @@ describe('the Python bindings', () => {
     ['OnOwnRuntime', 'the RuntimeLayer built from a directory'],
   ])('the local runner invokes %s (%s) from the Python cloud assembly through its alias', async (name) => {
     const outfile = path.join(python.outdir, `${name}.response.json`);
-    const res = await runCli(['invoke', '--app', python.outdir, '--function-name', `${STACK}/${name}`, '--qualifier', 'live',
+    const res = await runCli(['invoke', '--app', python.outdir, '--function-name', `${STACK}/${name}`, '--qualifier', 'live', '--quiet',
       '--payload', '{"synthesizedBy":"python"}', outfile]);
     expect({ status: res.status, stderr: res.stderr }).toEqual({ status: 0, stderr: '' });
     expect(JSON.parse(res.stdout)).toEqual({ StatusCode: 200, ExecutedVersion: '1' });
