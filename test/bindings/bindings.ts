@@ -29,7 +29,7 @@ export function distFile(...parts: string[]): string {
 export function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): string {
   try {
     return execFileSync(command, args, {
-      cwd: options.cwd, env: { ...process.env, ...options.env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20,
+      cwd: options.cwd, env: { ...process.env, ...options.env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024,
     });
   } catch (e: any) {
     throw new Error(`${command} ${args.join(' ')} (in ${path.relative(ROOT, options.cwd) || '.'}) failed with status ${e.status}:\n${e.stdout ?? ''}${e.stderr ?? ''}`);

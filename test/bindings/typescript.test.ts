@@ -28,7 +28,8 @@ describe('the TypeScript bindings app', () => {
   test('scales the provisioned concurrency with the load and on a schedule', () => {
     template.hasResourceProperties('AWS::Lambda::Alias', { ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 2 } });
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
-      MinCapacity: 2, MaxCapacity: 10,
+      MinCapacity: 2,
+      MaxCapacity: 10,
       ScheduledActions: [{ ScheduledActionName: 'Mornings', Schedule: 'cron(0 8 * * ? *)', ScalableTargetAction: { MinCapacity: 5 } }],
     });
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
