@@ -1,4 +1,4 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { synthesizeTypeScript } from './bindings';
 
 // The reference the Python, Java and Go apps are compared with: it must hold everything they are meant to exercise.
@@ -25,6 +25,18 @@ describe('the TypeScript bindings app', () => {
     template.hasResourceProperties('AWS::IAM::Policy', { Roles: [{ Ref: expectLogicalId('Caller') }] });
   });
 
+  test('takes the default function as a lambda.IFunction: the rule targets and may invoke its alias', () => {
+    const json = template.toJSON().Resources;
+    const [target] = json[expectLogicalId('Hourly')].Properties.Targets;
+    const aliasId = target.Arn.Ref;
+    expect(json[aliasId].Type).toBe('AWS::Lambda::Alias');
+    // The same alias the Nightly permission of allowInvokeByService is on: the default function's.
+    template.hasResourceProperties('AWS::Lambda::Permission', { FunctionName: { Ref: aliasId }, SourceArn: { 'Fn::GetAtt': [expectLogicalId('Nightly'), 'Arn'] } });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      FunctionName: { Ref: aliasId }, Principal: 'events.amazonaws.com', SourceArn: { 'Fn::GetAtt': [expectLogicalId('Hourly'), 'Arn'] },
+    });
+  });
+
   test('scales the provisioned concurrency with the load and on a schedule', () => {
     template.hasResourceProperties('AWS::Lambda::Alias', { ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 2 } });
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
@@ -38,7 +50,15 @@ describe('the TypeScript bindings app', () => {
   });
 
   test('notifies the topic from the canary\'s alarms', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 2, AlarmActions: [{ Ref: expectLogicalId('OnCall') }] });
+    // errorRate's own threshold (2 %) sits in the expression of the alarm it shares with duration; throttles, not rolling back, has its own.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: [{ Ref: expectLogicalId('OnCall') }],
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: Match.stringLikeRegexp('100 \\* FILL\\(errors, 0\\) >= 2 \\* FILL\\(invocations, 0\\)') })]),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: [{ Ref: expectLogicalId('OnCall') }],
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(FILL(throttles, 0) >= 1, 1, 0)' })]),
+    });
   });
 
   /** The logical ID of the top-level construct `id`. */

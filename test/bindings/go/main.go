@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapplicationautoscaling"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
@@ -86,10 +87,15 @@ func main() {
 		Schedule: awsevents.Schedule_Cron(&awsevents.CronOptions{Hour: jsii.String("3"), Minute: jsii.String("0")}),
 	})
 	plain.AllowInvokeByService(jsii.String("Nightly"), &crt.ServiceInvokeOptions{
-		ServicePrincipal: jsii.String("events.amazonaws.com"),
-		SourceArn:        nightly.RuleArn(),
+		Principal: awsiam.NewServicePrincipal(jsii.String("events.amazonaws.com"), nil),
+		SourceArn: nightly.RuleArn(),
 	})
 	plain.AddFunctionUrl(nil)
+	// As a lambda.IFunction: the rule's target and its permission reach the alias.
+	awsevents.NewRule(stack, jsii.String("Hourly"), &awsevents.RuleProps{
+		Schedule: awsevents.Schedule_Rate(awscdk.Duration_Hours(jsii.Number(1))),
+		Targets:  &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(plain, nil)},
+	})
 
 	app.Synth(nil)
 }

@@ -5,6 +5,7 @@ import os
 import aws_cdk as cdk
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
@@ -70,7 +71,9 @@ crt.CustomRuntimeFunction(stack, "Scaled",
 caller = iam.Role(stack, "Caller", assumed_by=iam.AccountRootPrincipal())
 plain.grant_invoke(caller)
 nightly = events.Rule(stack, "Nightly", schedule=events.Schedule.cron(hour="3", minute="0"))
-plain.allow_invoke_by_service("Nightly", service_principal="events.amazonaws.com", source_arn=nightly.rule_arn)
+plain.allow_invoke_by_service("Nightly", principal=iam.ServicePrincipal("events.amazonaws.com"), source_arn=nightly.rule_arn)
 plain.add_function_url()
+# As a lambda.IFunction: the rule's target and its permission reach the alias.
+events.Rule(stack, "Hourly", schedule=events.Schedule.rate(cdk.Duration.hours(1)), targets=[targets.LambdaFunction(plain)])
 
 app.synth()

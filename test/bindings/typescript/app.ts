@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -69,8 +70,10 @@ export function createBindingsApp(outdir?: string): App {
   const caller = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
   plain.grantInvoke(caller);
   const nightly = new events.Rule(stack, 'Nightly', { schedule: events.Schedule.cron({ hour: '3', minute: '0' }) });
-  plain.allowInvokeByService('Nightly', { servicePrincipal: 'events.amazonaws.com', sourceArn: nightly.ruleArn });
+  plain.allowInvokeByService('Nightly', { principal: new iam.ServicePrincipal('events.amazonaws.com'), sourceArn: nightly.ruleArn });
   plain.addFunctionUrl();
+  // As a lambda.IFunction: the rule's target and its permission reach the alias.
+  new events.Rule(stack, 'Hourly', { schedule: events.Schedule.rate(Duration.hours(1)), targets: [new targets.LambdaFunction(plain)] });
 
   return app;
 }

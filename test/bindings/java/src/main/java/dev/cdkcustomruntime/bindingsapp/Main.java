@@ -21,8 +21,10 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.applicationautoscaling.Schedule;
 import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.iam.AccountRootPrincipal;
 import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.sns.Topic;
@@ -99,10 +101,15 @@ public final class Main {
                         .hour("3").minute("0").build()))
                 .build();
         plain.allowInvokeByService("Nightly", ServiceInvokeOptions.builder()
-                .servicePrincipal("events.amazonaws.com")
+                .principal(new ServicePrincipal("events.amazonaws.com"))
                 .sourceArn(nightly.getRuleArn())
                 .build());
         plain.addFunctionUrl();
+        // As a lambda.IFunction: the rule's target and its permission reach the alias.
+        Rule.Builder.create(stack, "Hourly")
+                .schedule(software.amazon.awscdk.services.events.Schedule.rate(Duration.hours(1)))
+                .targets(List.of(new LambdaFunction(plain)))
+                .build();
 
         app.synth();
     }
