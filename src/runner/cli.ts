@@ -14,20 +14,21 @@ import * as fs from 'node:fs';
 import { describe } from './cloud-assembly';
 import { InvokeError, LocalRunnerError } from './errors';
 import { InvokeApiServer } from './invoke-api-server';
+import { EXECUTION_FLAGS, EXECUTION_OPTIONS, EXECUTION_USAGE, executionOptions } from './execution-options';
 import { LocalRunner, LocalRunnerOptions } from './local-runner';
 
 const EXIT_SERVICE_ERROR = 254;
 const EXIT_USAGE = 252;
 const EXIT_OTHER = 255;
 
-const COMMON_OPTIONS = ['app', 'region', 'env', 'dlq-dir', 'async-retry-delays', 'quiet'];
+const COMMON_OPTIONS = ['app', 'region', 'env', 'dlq-dir', 'async-retry-delays', 'quiet', ...EXECUTION_OPTIONS];
 const OPTIONS: Record<string, string[]> = {
   invoke: [...COMMON_OPTIONS, 'function-name', 'qualifier', 'invocation-type', 'log-type', 'payload', 'client-context', 'cli-binary-format'],
   serve: [...COMMON_OPTIONS, 'port'],
   list: ['app', 'region'],
 };
 /** Options without a value. */
-const FLAGS = new Set(['quiet']);
+const FLAGS = new Set(['quiet', ...EXECUTION_FLAGS]);
 /** Options that may be given more than once. */
 const REPEATABLE = new Set(['env']);
 
@@ -60,7 +61,7 @@ Common options:
   --dlq-dir <dir>              Dead-letter queue files (default: <app>/../.local-runner/dlq)
   --async-retry-delays <ms,ms> Delays before the retries of a failed Event invocation (default: 0,0)
   --quiet                      Do not copy the functions' logs to stderr
-
+${EXECUTION_USAGE}
 See docs/local-runner.md.
 `;
 
@@ -135,6 +136,7 @@ function runnerOptions(parsed: Parsed, onLog?: (text: string) => void): LocalRun
     dlqDir: one(parsed, 'dlq-dir'),
     environment,
     asyncRetryDelaysMs,
+    ...executionOptions((name) => one(parsed, name), (message) => new UsageError(message)),
     onLog: parsed.values.has('quiet') ? undefined : onLog,
     onWarning: (message) => process.stderr.write(`[cdk-custom-runtime] ${message}\n`),
   };

@@ -110,6 +110,8 @@ export interface FunctionInfo {
   readonly layers: LayerInfo[];
   /** Whether the function has a `DeadLetterConfig` with a target. */
   readonly hasDeadLetterQueue: boolean;
+  /** `ReservedConcurrentExecutions`, when set. */
+  readonly reservedConcurrency?: number;
   readonly versions: VersionInfo[];
   readonly aliases: AliasInfo[];
   /** By qualifier (`$LATEST`, a version number or an alias name). */
@@ -550,11 +552,17 @@ function readFunctions(stack: StackInfo, allStacks: StackInfo[]): FunctionInfo[]
       code: codeOf(stack, resource, 'Code', ctx),
       layers: (Array.isArray(props.Layers) ? props.Layers : []).map((entry) => layerOf(stack, entry, ctx, allStacks)),
       hasDeadLetterQueue: dlq?.TargetArn !== undefined && dlq.TargetArn !== '',
+      reservedConcurrency: nonNegativeInteger(evaluateString(props.ReservedConcurrentExecutions, ctx)),
       versions: versions.get(id)!,
       aliases,
       asyncConfigs,
     };
   });
+}
+
+function nonNegativeInteger(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return value !== undefined && Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
 function positiveNumber(value: string | undefined, fallback: number): number {
