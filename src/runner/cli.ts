@@ -13,8 +13,8 @@
 import * as fs from 'node:fs';
 import { describe } from './cloud-assembly';
 import { InvokeError, LocalRunnerError } from './errors';
-import { InvokeApiServer } from './invoke-api-server';
 import { EXECUTION_FLAGS, EXECUTION_OPTIONS, EXECUTION_USAGE, executionOptions } from './execution-options';
+import { InvokeApiServer } from './invoke-api-server';
 import { LocalRunner, LocalRunnerOptions } from './local-runner';
 
 const EXIT_SERVICE_ERROR = 254;

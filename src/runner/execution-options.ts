@@ -39,7 +39,9 @@ export function executionOptions(value: (name: string) => string | undefined, us
 const LAYOUTS: readonly LayoutKind[] = ['lambda', 'host'];
 const MEMORY_LIMITS: readonly MemoryLimitKind[] = ['cgroup', 'rlimit', 'none'];
 
-function choice<T extends string>(value: (name: string) => string | undefined, name: string, allowed: readonly T[], usageError: (message: string) => Error): T | undefined {
+function choice<T extends string>(
+  value: (name: string) => string | undefined, name: string, allowed: readonly T[], usageError: (message: string) => Error,
+): T | undefined {
   const given = value(name);
   if (given !== undefined && !(allowed as readonly string[]).includes(given)) {
     throw usageError(`argument --${name}: Invalid choice '${given}', valid choices are: ${allowed.join(' | ')}`);

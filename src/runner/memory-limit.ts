@@ -210,5 +210,5 @@ function tryWrite(file: string, value: string): void {
 
 /** `value` as one word for sh. */
 export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
+  return `'${value.replace(/'/g, '\'\\\'\'')}'`;
 }
