@@ -78,6 +78,20 @@ export interface AliasInfo {
 export interface AsyncConfig {
   readonly maximumRetryAttempts: number;
   readonly maximumEventAgeInSeconds: number;
+  /** `DestinationConfig.OnSuccess.Destination`. */
+  readonly onSuccess?: DestinationInfo;
+  /** `DestinationConfig.OnFailure.Destination`. */
+  readonly onFailure?: DestinationInfo;
+}
+
+/** An asynchronous invocation's destination: a resource of the stack, or an ARN. */
+export interface DestinationInfo {
+  /** The logical ID of the queue, topic, bus or function, when the destination refers to a resource of the stack. */
+  readonly logicalId?: string;
+  /** Its resource type, e.g. `AWS::SQS::Queue`, `AWS::Lambda::Function`. */
+  readonly resourceType?: string;
+  /** The ARN, when it resolves locally. */
+  readonly arn?: string;
 }
 
 /** A layer of a function, in the order of the function's `Layers`. */
@@ -526,9 +540,19 @@ function readFunctions(stack: StackInfo, allStacks: StackInfo[]): FunctionInfo[]
         if (qualifier !== undefined) {
           const retries = Number(evaluateString(p.MaximumRetryAttempts, ctx));
           const age = Number(evaluateString(p.MaximumEventAgeInSeconds, ctx));
+          const destinations = p.DestinationConfig as { OnSuccess?: { Destination?: unknown }; OnFailure?: { Destination?: unknown } } | undefined;
+          const destination = (value: unknown): DestinationInfo | undefined => {
+            if (value === undefined) {
+              return undefined;
+            }
+            const ref = referencedLogicalId(value);
+            return { logicalId: ref, resourceType: ref === undefined ? undefined : resources[ref]?.Type, arn: evaluateString(value, ctx) };
+          };
           asyncConfigs.set(qualifier, {
             maximumRetryAttempts: Number.isInteger(retries) ? retries : DEFAULT_MAX_RETRY_ATTEMPTS,
             maximumEventAgeInSeconds: Number.isInteger(age) && age > 0 ? age : DEFAULT_MAX_EVENT_AGE_SECONDS,
+            onSuccess: destination(destinations?.OnSuccess?.Destination),
+            onFailure: destination(destinations?.OnFailure?.Destination),
           });
         }
       }

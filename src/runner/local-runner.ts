@@ -13,9 +13,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  AssetLocation, AssetOrError, CloudAssembly, CloudAssemblyOptions, describe, FunctionInfo, ResolvedTarget,
+  AssetLocation, AssetOrError, CloudAssembly, CloudAssemblyOptions, describe, DestinationInfo, FunctionInfo, ResolvedTarget,
 } from './cloud-assembly';
 import { ConcurrencyGate, concurrencyLimit } from './concurrency';
+import { DestinationCondition, destinationFile, invocationRecord } from './destinations';
 import { buildEnvironment } from './environment';
 import { InvokeError, LocalRunnerError } from './errors';
 import { ExecutionEnvironmentOptions, ExecutionEnvironments } from './execution-environment';
@@ -357,7 +358,7 @@ export class LocalRunner {
     const task = (async () => {
       let attempts = 0;
       let last: InstanceResult | undefined;
-      let condition: string;
+      let condition: Exclude<DestinationCondition, 'Success'>;
       for (;;) {
         if (clock() - enqueuedAt > maximumEventAgeInSeconds * 1000) {
           condition = 'EventAgeExceeded';
@@ -366,6 +367,7 @@ export class LocalRunner {
         attempts++;
         last = await this.execute(target, payload, requestId, undefined, true);
         if (!last.functionError) {
+          await this.sendToDestination(target, target.asyncConfig.onSuccess, { requestId, condition: 'Success', attempts, event: payload, last });
           return;
         }
         if (attempts > maximumRetryAttempts) {
@@ -378,6 +380,7 @@ export class LocalRunner {
         }
       }
       this.deadLetter(target, payload, requestId, attempts, condition, last);
+      await this.sendToDestination(target, target.asyncConfig.onFailure, { requestId, condition, attempts, event: payload, last });
     })().catch((e: Error) => {
       if (!this.closed) {
         this.warn(`Event ${requestId} for ${describe(target.fn)} could not run: ${e.message}`);
@@ -385,6 +388,44 @@ export class LocalRunner {
     });
     this.asyncTasks.add(task);
     void task.finally(() => this.asyncTasks.delete(task));
+  }
+
+  /** The file a destination that is not a local function receives its records in (it may not exist yet). */
+  public destinationFile(destination: DestinationInfo): string {
+    return destinationFile(this.dlqDir, destination);
+  }
+
+  /**
+   * Sends an `Event` invocation's record to its `OnSuccess` or `OnFailure` destination: an `Event` invocation
+   * of the destination when it is a function of the stack, else a line of the destination's file.
+   */
+  private async sendToDestination(
+    target: ResolvedTarget,
+    destination: DestinationInfo | undefined,
+    outcome: { requestId: string; condition: DestinationCondition; attempts: number; event: Buffer; last?: InstanceResult },
+  ): Promise<void> {
+    if (!destination) {
+      return;
+    }
+    const record = JSON.stringify(invocationRecord({
+      ...outcome,
+      functionArn: target.qualified ? target.invokedArn : `${target.invokedArn}:$LATEST`,
+      executedVersion: target.executedVersion,
+    }));
+    const fn = destination.resourceType === 'AWS::Lambda::Function'
+      ? this.assembly.functions.find((f) => f.stack === target.fn.stack && f.logicalId === destination.logicalId)
+      : undefined;
+    const which = outcome.condition === 'Success' ? 'OnSuccess' : 'OnFailure';
+    if (fn) {
+      await this.invoke({ functionName: describe(fn), invocationType: 'Event', payload: record });
+    } else {
+      const file = this.destinationFile(destination);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.appendFileSync(file, record + '\n');
+    }
+    if (outcome.condition !== 'Success') {
+      this.notice(`Event ${outcome.requestId} for ${describe(target.fn)}: its ${which} record went to ${fn ? describe(fn) : this.destinationFile(destination)}`);
+    }
   }
 
   /** Waits `ms`, or less if the runner closes meanwhile (a pending retry must not keep the process alive). */
