@@ -46,7 +46,11 @@ export async function measureScaleOut(log: (line: string) => void): Promise<Scal
     return {
       rounds: ROUNDS,
       perRound: PER_ROUND,
-      sides: SIDES.map((instances, s) => ({ instances, perSecond: summarize(samples[s]), runtimeProcesses: childrenOf(serves[s].child.pid!).length })),
+      sides: SIDES.map((instances, s) => ({
+        instances,
+        perSecond: summarize(samples[s]),
+        runtimeProcesses: childrenOf(serves[s].child.pid!).length,
+      })),
     };
   } finally {
     agents.flat().forEach((agent) => agent.destroy());
