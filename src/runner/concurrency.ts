@@ -15,6 +15,9 @@ export enum ThrottleReason {
   ACCOUNT = 'ConcurrentInvocationLimitExceeded',
 }
 
+/** Concurrent invocations of one function without reserved concurrency: the local stand-in for the account's limit (Lambda's default is 1000). */
+export const DEFAULT_MAX_CONCURRENCY = 10;
+
 /** Lambda's own words for a throttled call. */
 const THROTTLE_MESSAGE = 'Rate Exceeded.';
 

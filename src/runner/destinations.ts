@@ -6,7 +6,7 @@
  * beside the dead-letter queue files, one per destination.
  */
 import * as path from 'node:path';
-import { DestinationInfo } from './cloud-assembly';
+import { DestinationInfo } from './function-discovery';
 
 /** `requestContext.condition`: why the record was sent. */
 export type DestinationCondition = 'Success' | 'RetriesExhausted' | 'EventAgeExceeded';

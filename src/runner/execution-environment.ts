@@ -5,7 +5,7 @@
  * and said once in the log.
  */
 import * as path from 'node:path';
-import { describe, FunctionInfo } from './cloud-assembly';
+import { describe, FunctionInfo } from './function-discovery';
 import { EnvironmentDirs, LAMBDA_OPT, LAMBDA_TASK_ROOT, Layout, LayoutKind } from './layout';
 import { MemoryLimiter, MemoryLimitKind } from './memory-limit';
 import { findBootstrap, isExecutableFile, RuntimeInstanceSpec } from './runtime-instance';

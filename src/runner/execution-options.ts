@@ -2,14 +2,18 @@
  * The CLI's options for the execution environment (`invoke` and `serve`):
  * concurrency, freezing, memory limit and file system layout.
  */
+import { DEFAULT_MAX_CONCURRENCY } from './concurrency';
 import { LayoutKind } from './layout';
-import { DEFAULT_MAX_CONCURRENCY, LocalRunnerOptions } from './local-runner';
+import { LocalRunnerOptions } from './local-runner';
 import { MemoryLimitKind } from './memory-limit';
 
-/** The options. */
-export const EXECUTION_OPTIONS = ['max-concurrency', 'no-freeze', 'layout', 'memory-limit'];
-/** Options without a value. */
-export const EXECUTION_FLAGS = ['no-freeze'];
+/** The options, for `parseArgs`. */
+export const EXECUTION_OPTIONS = {
+  'max-concurrency': { type: 'string' },
+  'no-freeze': { type: 'boolean' },
+  'layout': { type: 'string' },
+  'memory-limit': { type: 'string' },
+} as const;
 
 export const EXECUTION_USAGE = `  --max-concurrency <n>        Concurrent invocations of a function without lower reserved concurrency
                                (default: ${DEFAULT_MAX_CONCURRENCY}); beyond: TooManyRequestsException
@@ -21,8 +25,9 @@ export const EXECUTION_USAGE = `  --max-concurrency <n>        Concurrent invoca
 
 type ExecutionOptions = Pick<LocalRunnerOptions, 'maxConcurrency' | 'freeze' | 'layout' | 'memoryLimit'>;
 
-/** The runner options of the execution environment, from the parsed options (`value(name)`). */
-export function executionOptions(value: (name: string) => string | undefined, usageError: (message: string) => Error): ExecutionOptions {
+/** The runner options of the execution environment, from `parseArgs`'s values. */
+export function executionOptions(values: Record<string, unknown>, usageError: (message: string) => Error): ExecutionOptions {
+  const value = (name: string): string | undefined => (typeof values[name] === 'string' ? values[name] as string : undefined);
   const max = value('max-concurrency');
   const maxConcurrency = max === undefined ? undefined : Number(max);
   if (maxConcurrency !== undefined && (!Number.isInteger(maxConcurrency) || maxConcurrency < 1)) {
@@ -30,7 +35,7 @@ export function executionOptions(value: (name: string) => string | undefined, us
   }
   return {
     maxConcurrency,
-    freeze: value('no-freeze') === undefined,
+    freeze: values['no-freeze'] === undefined,
     layout: choice(value, 'layout', LAYOUTS, usageError),
     memoryLimit: choice(value, 'memory-limit', MEMORY_LIMITS, usageError),
   };
