@@ -124,6 +124,13 @@ export class RuntimeInstance {
       this.output(`(locally, /var/task is ${spec.taskRoot} and /opt is ${spec.optDir}: neither holds an executable bootstrap)\n`);
       return;
     }
+    const lambdaPath = bootstrap.startsWith(spec.taskRoot) ? '/var/task/bootstrap' : '/opt/bootstrap';
+    if (!hasExecFormat(bootstrap)) {
+      // Lambda execs the bootstrap itself; the launcher's shell would run a file without `#!` as a script.
+      this.exited = this.stdioClosed = Promise.resolve();
+      this.init = Promise.resolve({ ok: false, errorType: 'Runtime.InvalidEntrypoint', message: `fork/exec ${lambdaPath}: exec format error` });
+      return;
+    }
     const { file, args } = spec.launch?.(bootstrap) ?? { file: bootstrap, args: [] };
     const child = spawn(file, args, {
       cwd: spec.taskRoot,
@@ -133,7 +140,6 @@ export class RuntimeInstance {
     });
     this.child = child;
     let spawnError: Error | undefined;
-    const lambdaPath = bootstrap.startsWith(spec.taskRoot) ? '/var/task/bootstrap' : '/opt/bootstrap';
     this.exited = new Promise<void>((resolve) => {
       child.once('error', (e) => {
         spawnError = e;
@@ -431,6 +437,18 @@ class LogBuffer {
 /** The bootstrap Lambda would start: the code's if it is an executable file, else the layers'. */
 export function findBootstrap(taskRoot: string, optDir: string): string | undefined {
   return [path.join(taskRoot, 'bootstrap'), path.join(optDir, 'bootstrap')].find(isExecutableFile);
+}
+
+/** Whether the kernel can exec `file`: a `#!` script or an ELF binary. */
+function hasExecFormat(file: string): boolean {
+  const head = Buffer.alloc(4);
+  const fd = fs.openSync(file, 'r');
+  try {
+    const n = fs.readSync(fd, head, 0, 4, 0);
+    return (n >= 2 && head.subarray(0, 2).toString('latin1') === '#!') || (n === 4 && head.toString('latin1') === '\x7fELF');
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 export function isExecutableFile(file: string): boolean {

@@ -21,6 +21,9 @@ const memoryHere = MemoryLimiter.detect();
 
 beforeAll(() => {
   ticks = path.join(tempDir(), 'ticks');
+  // an executable bootstrap that is neither a `#!` script nor a binary
+  const noShebang = tempDir('no-shebang-');
+  fs.writeFileSync(path.join(noShebang, 'bootstrap'), 'echo "a shell would run this"\n', { mode: 0o755 });
   app = synth((a) => {
     const stack = new Stack(a, 'Env');
     shellFunction(stack, 'Where', {
@@ -28,6 +31,7 @@ beforeAll(() => {
       layers: [runtimeLayer(stack), fixtureLayer(stack, 'LayerA', 'layer-a')],
     });
     shellFunction(stack, 'OwnBootstrap', { handler: 'echo_event', codeDir: path.join(RUNNER_FIXTURES, 'own-bootstrap') });
+    shellFunction(stack, 'NoShebang', { handler: 'x', codeDir: noShebang, layers: [] });
     shellFunction(stack, 'Hog', { handler: 'hog', memorySize: 128, environment: { HOG_POWER: '30' } });
     shellFunction(stack, 'Modest', { handler: 'hog', memorySize: 1024, environment: { HOG_POWER: '27' } });
     shellFunction(stack, 'Background', { handler: 'background', environment: { TICKS: ticks } });
@@ -113,6 +117,16 @@ describe('file system layout', () => {
     expect(log()).toContain('[cdk-custom-runtime] Env/Where/Resource: starts /opt/bootstrap, from its layers (its code has no executable bootstrap)');
     expect(log()).toContain('[cdk-custom-runtime] Env/OwnBootstrap/Resource: starts /var/task/bootstrap, from its code '
       + "(Lambda takes it over /opt/bootstrap: the layers' bootstrap is not used)");
+  });
+
+  test('a bootstrap the kernel cannot exec is Runtime.InvalidEntrypoint, as on Lambda, though the runtime is started by a shell', async () => {
+    const { runner, log } = open();
+    const res = await call(runner, 'NoShebang');
+    expect(res.payload).toEqual({
+      errorType: 'Runtime.InvalidEntrypoint',
+      errorMessage: expect.stringMatching(/^RequestId: [0-9a-f-]+ Error: fork\/exec \/var\/task\/bootstrap: exec format error$/),
+    });
+    expect(log()).not.toContain('a shell would run this');
   });
 });
 
