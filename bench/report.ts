@@ -8,6 +8,7 @@ import { Machine } from './machine';
 import { COLD_START_TARGET, oneMiBRatio, reading, RUNTIME_TARGET, SYNTH_TARGET, warmRatio } from './reading';
 import { LargeOutcome, RUNTIMES, RuntimeOverheadResult, WarmResult } from './runtime-overhead';
 import { OURS as OURS_RUNTIME, OURS_CURL, TUTORIAL_RUNTIME } from './runtimes';
+import { renderScaleOut, ScaleOutResult } from './scale-out';
 import { bytes, count, ms, percent, ratio, Summary } from './stats';
 import { HAND_WIRED, OURS, OURS_NO_ALARMS, Variant } from './synth-apps';
 import { SynthProfile } from './synth-profile';
@@ -25,6 +26,7 @@ export interface BenchResults {
   readonly overhead: RuntimeOverheadResult;
   readonly coldStart: ColdStartResult;
   readonly localRunner: LocalRunnerResult;
+  readonly scaleOut: ScaleOutResult;
   readonly synth: SynthScalingResult;
   readonly profiles: SynthProfile[];
 }
@@ -36,6 +38,7 @@ export function renderReport(r: BenchResults): string {
     runtimeOverhead(r.overhead),
     coldStart(r.coldStart),
     localRunner(r.localRunner),
+    renderScaleOut(r.scaleOut, r.machine.cores),
     synthScaling(r.synth),
     synthProfiles(r.profiles),
     reading(r.overhead, r.coldStart, r.localRunner, r.synth, r.profiles),
@@ -251,10 +254,9 @@ ${paths}
 
 Throughput through \`serve\`: **${l.sequentialPerSecond.toFixed(0)} invocations/s** for one client (one invocation after the
 other), **${l.concurrentPerSecond.toFixed(0)}/s** for ${l.concurrentClients} clients at once. Runtime processes under \`serve\` at the end:
-${l.runtimeProcesses} (every invocation ran in the same warm environment).
+${l.runtimeProcesses} (one environment per invocation in flight at once, as Lambda scales out).
 
-Here \`serve\` gets \`--env TMPDIR=<private directory>\`, so the runtime's scratch files stay apart from other runs; stopping
-\`serve\` stops its runtime with SIGTERM, and the shell runtime removes its scratch directory.
+Each environment has a /tmp of its own, removed when it stops; stopping \`serve\` stops its runtimes with SIGTERM.
 `;
 }
 

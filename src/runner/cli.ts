@@ -13,6 +13,7 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { InvokeError, LocalRunnerError } from './errors';
+import { EXECUTION_OPTIONS, EXECUTION_USAGE, executionOptions } from './execution-options';
 import { describe } from './function-discovery';
 import { InvokeApiServer } from './invoke-api-server';
 import { LocalRunner, LocalRunnerOptions } from './local-runner';
@@ -31,6 +32,7 @@ const COMMON_OPTIONS: Options = {
   'dlq-dir': STRING,
   'async-retry-delays': STRING,
   'quiet': { type: 'boolean' },
+  ...EXECUTION_OPTIONS,
 };
 const OPTIONS: Record<string, Options> = {
   invoke: {
@@ -76,7 +78,7 @@ Common options:
   --dlq-dir <dir>              Dead-letter queue files (default: <app>/../.local-runner/dlq)
   --async-retry-delays <ms,ms> Delays before the retries of a failed Event invocation (default: 0,0)
   --quiet                      Do not copy the functions' logs to stderr
-
+${EXECUTION_USAGE}
 See docs/local-runner.md.
 `;
 
@@ -146,6 +148,7 @@ function runnerOptions(parsed: Parsed, onLog?: (text: string) => void): LocalRun
     dlqDir: one(parsed, 'dlq-dir'),
     environment,
     asyncRetryDelaysMs,
+    ...executionOptions(parsed.values, (message) => new UsageError(message)),
     onLog: parsed.values.quiet !== undefined ? undefined : onLog,
     onWarning: (message) => process.stderr.write(`[cdk-custom-runtime] ${message}\n`),
   };

@@ -110,13 +110,13 @@ function header(req: http.IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Lambda's error shape: the `x-amzn-ErrorType` header and `{"Type":"User","message":...}`. */
+/** Lambda's error shape: the `x-amzn-ErrorType` header and `{"Type":"User","message":...}` (plus e.g. a throttle's `Reason`). */
 function sendError(res: http.ServerResponse, error: InvokeError, status: number = error.statusCode): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  const body = JSON.stringify({ Type: error.faultType, message: error.message });
+  const body = JSON.stringify({ Type: error.faultType, message: error.message, ...error.details });
   res.writeHead(status, {
     'Content-Type': 'application/json',
     'Content-Length': Buffer.byteLength(body),

@@ -2,10 +2,11 @@
  * The local runner: Lambda's Invoke API over the functions of a cloud assembly,
  * answered by runtime processes on this machine.
  *
- * One warm execution environment per function version (an alias runs in the
- * environment of its version), started on first use and reused; invocations of
- * one environment run one at a time, in order. `Event` invocations are queued
- * and retried per the function's asynchronous invocation settings, then go to a
+ * Each function version scales out to warm execution environments (an alias
+ * runs in those of its version), started on demand and reused, one invocation
+ * at a time each, up to the function's concurrency limit: beyond it synchronous
+ * calls are throttled and `Event` invocations wait. `Event` invocations are
+ * retried per the function's asynchronous invocation settings, then go to a
  * local dead-letter queue file.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -14,9 +15,13 @@ import * as path from 'node:path';
 import { CloudAssemblyOptions } from './assembly-manifest';
 import { AssetLocation, AssetOrError } from './assets';
 import { CloudAssembly, ResolvedTarget } from './cloud-assembly';
+import { ConcurrencyGate, concurrencyLimit, DEFAULT_MAX_CONCURRENCY } from './concurrency';
+import { DestinationCondition, destinationFile, invocationRecord } from './destinations';
 import { buildEnvironment } from './environment';
 import { InvokeError, LocalRunnerError } from './errors';
-import { describe, FunctionInfo } from './function-discovery';
+import { ExecutionEnvironmentOptions, ExecutionEnvironments } from './execution-environment';
+import { describe, DestinationInfo, FunctionInfo } from './function-discovery';
+import { InstancePool } from './instance-pool';
 import {
   checkRequestSize, DLQ_ERROR_MESSAGE_BYTES, LOG_TAIL_BYTES, MAX_CLIENT_CONTEXT_BYTES,
 } from './lambda-limits';
@@ -29,7 +34,7 @@ const LOG_TYPES = ['None', 'Tail'] as const;
 export type InvocationType = typeof INVOCATION_TYPES[number];
 export type LogType = typeof LOG_TYPES[number];
 
-export interface LocalRunnerOptions extends CloudAssemblyOptions {
+export interface LocalRunnerOptions extends CloudAssemblyOptions, ExecutionEnvironmentOptions {
   /**
    * Where `Event` invocations that failed every attempt are written, one JSON Lines file per function.
    * @default - `<parent of the cloud assembly>/.local-runner/dlq`
@@ -53,6 +58,12 @@ export interface LocalRunnerOptions extends CloudAssemblyOptions {
   readonly initTimeoutMs?: number;
   /** The clock the maximum event age is measured with (epoch ms). @default Date.now */
   readonly clock?: () => number;
+  /**
+   * The most invocations of one function that run at once (each in an environment of its own), where the
+   * function has no lower reserved concurrency; the local stand-in for the account's concurrency.
+   * @default 10
+   */
+  readonly maxConcurrency?: number;
 }
 
 export interface InvokeRequest {
@@ -100,11 +111,6 @@ export interface DeadLetter {
   readonly ErrorMessage?: string;
 }
 
-interface Slot {
-  instance?: RuntimeInstance;
-  chain: Promise<void>;
-}
-
 const liveRunners = new Set<LocalRunner>();
 let exitHookInstalled = false;
 
@@ -118,11 +124,15 @@ export class LocalRunner {
   /** Directory of the local dead-letter queue files. */
   public readonly dlqDir: string;
   private readonly options: LocalRunnerOptions;
-  private readonly slots = new Map<string, Slot>();
+  /** Environments by function version. */
+  private readonly pools = new Map<string, InstancePool>();
+  /** Invocations in flight by function. */
+  private readonly gates = new Map<FunctionInfo, ConcurrencyGate>();
   private readonly asyncTasks = new Set<Promise<void>>();
   private readonly warned = new Set<string>();
   private readonly sleepers = new Set<() => void>();
   private stager?: Stager;
+  private environments?: ExecutionEnvironments;
   private starts = 0;
   private closed = false;
 
@@ -199,17 +209,19 @@ export class LocalRunner {
     for (const wake of [...this.sleepers]) {
       wake();
     }
-    const instances = [...this.slots.values()].map((slot) => slot.instance).filter((i): i is RuntimeInstance => i !== undefined);
-    this.slots.clear();
-    await Promise.all(instances.map((i) => i.close()));
+    const closing = new InvokeError('ServiceException', 'The local runner is closed');
+    for (const gate of this.gates.values()) {
+      gate.abort(closing);
+    }
+    await Promise.all([...this.pools.values()].map((pool) => pool.close()));
     this.stager?.cleanup();
     liveRunners.delete(this);
   }
 
   /** Synchronous cleanup, for process exit. */
   public killAll(): void {
-    for (const slot of this.slots.values()) {
-      const pid = slot.instance?.pid;
+    for (const instance of [...this.pools.values()].flatMap((pool) => pool.instances)) {
+      const pid = instance.pid;
       if (pid !== undefined) {
         try {
           process.kill(-pid, 'SIGKILL');
@@ -232,24 +244,23 @@ export class LocalRunner {
     return { taskRoot: this.stager.taskRoot(code), optDir: this.stager.optDir(layers) };
   }
 
-  /** Runs one invocation in the function version's environment, after the ones already queued there. */
-  private execute(target: ResolvedTarget, payload: Buffer, requestId: string, clientContext?: string): Promise<InstanceResult> {
-    const key = `${target.fn.stack.artifactId}/${target.fn.logicalId}@${target.executedVersion}`;
-    let slot = this.slots.get(key);
-    if (!slot) {
-      slot = { chain: Promise.resolve() };
-      this.slots.set(key, slot);
+  /**
+   * Runs one invocation in an environment of the function version: a warm one if one is idle, else a new one.
+   * Beyond the function's concurrency a synchronous call is throttled; an `Event` invocation (`wait`) waits.
+   */
+  private async execute(target: ResolvedTarget, payload: Buffer, requestId: string, clientContext?: string, wait = false): Promise<InstanceResult> {
+    const gate = this.gateOf(target.fn);
+    if (wait) {
+      await gate.enter();
+    } else {
+      gate.enterOrThrottle();
     }
-    const s = slot;
-    const run = s.chain.then(async () => {
+    try {
       if (this.closed) {
         throw new InvokeError('ServiceException', 'The local runner is closed');
       }
-      if (!s.instance || !s.instance.alive) {
-        await s.instance?.close();
-        s.instance = await this.startInstance(target);
-      }
-      const instance = s.instance;
+      const pool = this.poolOf(target);
+      const instance = await pool.acquire();
       const result = await instance.invoke({
         requestId,
         payload,
@@ -257,15 +268,32 @@ export class LocalRunner {
         traceId: traceHeader(target.fn.tracingMode === 'Active'),
         clientContext,
       });
-      if (!instance.alive) {
-        // Timed out, crashed or failed to init: the next invocation gets a fresh environment.
-        s.instance = undefined;
-        await instance.close();
-      }
+      // A failed environment (timeout, crash, init error) is closed: the next invocation gets a fresh one.
+      await pool.release(instance);
       return result;
-    });
-    s.chain = run.then(() => undefined, () => undefined);
-    return run;
+    } finally {
+      gate.leave();
+    }
+  }
+
+  private gateOf(fn: FunctionInfo): ConcurrencyGate {
+    let gate = this.gates.get(fn);
+    if (!gate) {
+      const { limit, reason } = concurrencyLimit(fn.reservedConcurrency, this.options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
+      gate = new ConcurrencyGate(limit, reason);
+      this.gates.set(fn, gate);
+    }
+    return gate;
+  }
+
+  private poolOf(target: ResolvedTarget): InstancePool {
+    const key = `${target.fn.stack.artifactId}/${target.fn.logicalId}@${target.executedVersion}`;
+    let pool = this.pools.get(key);
+    if (!pool) {
+      pool = new InstancePool(() => this.startInstance(target));
+      this.pools.set(key, pool);
+    }
+    return pool;
   }
 
   private async startInstance(target: ResolvedTarget): Promise<RuntimeInstance> {
@@ -275,6 +303,15 @@ export class LocalRunner {
     if ((arch === 'arm64') !== (process.arch === 'arm64')) {
       this.warn(`${describe(fn)}: the function is built for ${arch} but runs on this machine's ${process.arch} CPU; scripts work, native binaries will not`);
     }
+    const stager = this.stager!;
+    if (!this.environments) {
+      this.environments = new ExecutionEnvironments(this.options, stager.root);
+      this.logOnce(this.environments.describe());
+    }
+    const bootstrapNotice = this.environments.bootstrapNotice(fn, taskRoot, optDir);
+    if (bootstrapNotice) {
+      this.logOnce(bootstrapNotice);
+    }
     this.starts++;
     return RuntimeInstance.start({
       fn,
@@ -283,15 +320,21 @@ export class LocalRunner {
       optDir,
       initTimeoutMs: this.options.initTimeoutMs,
       onLog: this.options.onLog,
-      environment: (runtimeApi) => buildEnvironment({
+      ...this.environments.spec({
         fn,
-        executedVersion,
-        runtimeApi,
         taskRoot,
         optDir,
-        hostPath: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-        overrides: this.options.environment,
-        warn: (m) => this.warn(m),
+        scratchDir: stager.scratchDir(),
+        overlayDir: stager.emptyDir('overlay'),
+        environment: (runtimeApi, visible) => buildEnvironment({
+          fn,
+          executedVersion,
+          runtimeApi,
+          ...visible,
+          hostPath: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+          overrides: this.options.environment,
+          warn: (m) => this.warn(m),
+        }),
       }),
     });
   }
@@ -304,15 +347,16 @@ export class LocalRunner {
     const task = (async () => {
       let attempts = 0;
       let last: InstanceResult | undefined;
-      let condition: string;
+      let condition: Exclude<DestinationCondition, 'Success'>;
       for (;;) {
         if (clock() - enqueuedAt > maximumEventAgeInSeconds * 1000) {
           condition = 'EventAgeExceeded';
           break;
         }
         attempts++;
-        last = await this.execute(target, payload, requestId);
+        last = await this.execute(target, payload, requestId, undefined, true);
         if (!last.functionError) {
+          await this.sendToDestination(target, target.asyncConfig.onSuccess, { requestId, condition: 'Success', attempts, event: payload, last });
           return;
         }
         if (attempts > maximumRetryAttempts) {
@@ -325,6 +369,7 @@ export class LocalRunner {
         }
       }
       this.deadLetter(target, payload, requestId, attempts, condition, last);
+      await this.sendToDestination(target, target.asyncConfig.onFailure, { requestId, condition, attempts, event: payload, last });
     })().catch((e: Error) => {
       if (!this.closed) {
         this.warn(`Event ${requestId} for ${describe(target.fn)} could not run: ${e.message}`);
@@ -332,6 +377,44 @@ export class LocalRunner {
     });
     this.asyncTasks.add(task);
     void task.finally(() => this.asyncTasks.delete(task));
+  }
+
+  /** The file a destination that is not a local function receives its records in (it may not exist yet). */
+  public destinationFile(destination: DestinationInfo): string {
+    return destinationFile(this.dlqDir, destination);
+  }
+
+  /**
+   * Sends an `Event` invocation's record to its `OnSuccess` or `OnFailure` destination: an `Event` invocation
+   * of the destination when it is a function of the stack, else a line of the destination's file.
+   */
+  private async sendToDestination(
+    target: ResolvedTarget,
+    destination: DestinationInfo | undefined,
+    outcome: { requestId: string; condition: DestinationCondition; attempts: number; event: Buffer; last?: InstanceResult },
+  ): Promise<void> {
+    if (!destination) {
+      return;
+    }
+    const record = JSON.stringify(invocationRecord({
+      ...outcome,
+      functionArn: target.qualified ? target.invokedArn : `${target.invokedArn}:$LATEST`,
+      executedVersion: target.executedVersion,
+    }));
+    const fn = destination.resourceType === 'AWS::Lambda::Function'
+      ? this.assembly.functions.find((f) => f.stack === target.fn.stack && f.logicalId === destination.logicalId)
+      : undefined;
+    const which = outcome.condition === 'Success' ? 'OnSuccess' : 'OnFailure';
+    if (fn) {
+      await this.invoke({ functionName: describe(fn), invocationType: 'Event', payload: record });
+    } else {
+      const file = this.destinationFile(destination);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.appendFileSync(file, record + '\n');
+    }
+    if (outcome.condition !== 'Success') {
+      this.notice(`Event ${outcome.requestId} for ${describe(target.fn)}: its ${which} record went to ${fn ? describe(fn) : this.destinationFile(destination)}`);
+    }
   }
 
   /** Waits `ms`, or less if the runner closes meanwhile (a pending retry must not keep the process alive). */
@@ -372,6 +455,14 @@ export class LocalRunner {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.appendFileSync(file, JSON.stringify(letter) + '\n');
     this.notice(`Event ${requestId} for ${describe(fn)} ${why}: written to the dead-letter queue ${file}`);
+  }
+
+  /** A line of the runner's own in the log (`onLog`), once. */
+  private logOnce(message: string): void {
+    if (!this.warned.has(message)) {
+      this.warned.add(message);
+      this.options.onLog?.(`[cdk-custom-runtime] ${message}\n`);
+    }
   }
 
   private warn(message: string): void {

@@ -13,8 +13,10 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Freezer } from './freezer';
 import { FunctionInfo } from './function-discovery';
 import { DEFAULT_INIT_TIMEOUT_MS, MAX_SYNC_PAYLOAD_BYTES } from './lambda-limits';
+import { MemoryCell, MemoryLimiter } from './memory-limit';
 import { RuntimeApiServer } from './runtime-api-server';
 
 /** The paths Lambda looks for a bootstrap at, in order, as its error message names them. */
@@ -39,6 +41,14 @@ export interface RuntimeInstanceSpec {
   readonly initTimeoutMs?: number;
   /** Receives everything the runtime writes, and the START / END / REPORT lines, as it happens. */
   readonly onLog?: (text: string) => void;
+  /** Freeze the runtime's process group between invocations, as Lambda does. @default false */
+  readonly freeze?: boolean;
+  /** This environment's own scratch directory (its `/tmp`), removed when it closes. @default - none */
+  readonly scratchDir?: string;
+  /** The command that starts the bootstrap (given its path) in its file system layout. @default - the bootstrap itself */
+  readonly launch?: (bootstrap: string) => { readonly file: string; readonly args: string[] };
+  /** The memory limit the launch applies, and the measure of `Max Memory Used`. @default - no limit, measured from /proc */
+  readonly memory?: MemoryCell;
 }
 
 export interface InstanceInvocation {
@@ -96,9 +106,13 @@ export class RuntimeInstance {
   private maxMemoryMb = 0;
   private failed = false;
   private closed = false;
+  private invocations = 0;
+  private readonly freezer = new Freezer((signal) => this.signalGroup(signal));
+  private readonly memory: MemoryCell;
 
   private constructor(private readonly spec: RuntimeInstanceSpec, server: RuntimeApiServer) {
     this.server = server;
+    this.memory = spec.memory ?? MemoryLimiter.of('none').cell(spec.fn.memorySize);
     const bootstrap = findBootstrap(spec.taskRoot, spec.optDir);
     if (!bootstrap) {
       this.exited = this.stdioClosed = Promise.resolve();
@@ -110,7 +124,15 @@ export class RuntimeInstance {
       this.output(`(locally, /var/task is ${spec.taskRoot} and /opt is ${spec.optDir}: neither holds an executable bootstrap)\n`);
       return;
     }
-    const child = spawn(bootstrap, [], {
+    const lambdaPath = bootstrap.startsWith(spec.taskRoot) ? '/var/task/bootstrap' : '/opt/bootstrap';
+    if (!hasExecFormat(bootstrap)) {
+      // Lambda execs the bootstrap itself; the launcher's shell would run a file without `#!` as a script.
+      this.exited = this.stdioClosed = Promise.resolve();
+      this.init = Promise.resolve({ ok: false, errorType: 'Runtime.InvalidEntrypoint', message: `fork/exec ${lambdaPath}: exec format error` });
+      return;
+    }
+    const { file, args } = spec.launch?.(bootstrap) ?? { file: bootstrap, args: [] };
+    const child = spawn(file, args, {
       cwd: spec.taskRoot,
       env: spec.environment(server.address),
       detached: true, // its own process group, so that a timeout kills the handler's children too
@@ -118,7 +140,6 @@ export class RuntimeInstance {
     });
     this.child = child;
     let spawnError: Error | undefined;
-    const lambdaPath = bootstrap.startsWith(spec.taskRoot) ? '/var/task/bootstrap' : '/opt/bootstrap';
     this.exited = new Promise<void>((resolve) => {
       child.once('error', (e) => {
         spawnError = e;
@@ -131,6 +152,7 @@ export class RuntimeInstance {
       });
     }).then(() => {
       this.failed = true;
+      this.freezer.thaw(); // nothing to freeze any more
       this.killGroup(); // leftovers of the handler
       this.server.cancelPending(`Runtime exited (${this.exitStatus})`);
     });
@@ -192,6 +214,8 @@ export class RuntimeInstance {
   /** Runs one invocation to its end: response, function error, timeout or runtime exit. Never rejects. */
   public async invoke(inv: InstanceInvocation): Promise<InstanceResult> {
     const init = await this.init;
+    this.freezer.thaw();
+    this.invocations++;
     const log = this.pendingLog;
     this.pendingLog = new LogBuffer();
     this.captured = log;
@@ -212,6 +236,10 @@ export class RuntimeInstance {
     this.output(`END RequestId: ${inv.requestId}\n`);
     this.output(this.report(inv.requestId, durationMs, status));
     this.captured = undefined;
+    if (this.spec.freeze && this.alive) {
+      // Frozen once the runtime asks for the next event; thawed when it comes.
+      this.freezer.freezeWhen(() => this.server.nextCalls > this.invocations);
+    }
     return { ...result, log: log.text(), durationMs };
   }
 
@@ -225,11 +253,21 @@ export class RuntimeInstance {
       return;
     }
     this.closed = true;
+    this.freezer.thaw(); // a stopped process would not act on SIGTERM
     this.signalGroup('SIGTERM');
     await withTimeout(this.exited, SHUTDOWN_GRACE_MS);
     this.killGroup();
     await withTimeout(this.exited, 2000);
     await this.server.close();
+    this.memory.remove();
+    if (this.spec.scratchDir !== undefined) {
+      fs.rmSync(this.spec.scratchDir, { recursive: true, force: true });
+    }
+  }
+
+  /** Whether the runtime's process group is stopped between invocations. */
+  public get frozen(): boolean {
+    return this.freezer.isFrozen;
   }
 
   /** The process group ID, for last-resort cleanup on process exit. */
@@ -240,6 +278,7 @@ export class RuntimeInstance {
   private async dispatch(inv: InstanceInvocation): Promise<{ result: Omit<InstanceResult, 'log' | 'durationMs'>; status?: string }> {
     const timeoutMs = this.spec.fn.timeoutSeconds * 1000;
     const rejectedBefore = this.rejectedResponses();
+    const oomBefore = this.memory.oomKills();
     let timer: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([
       this.server.invoke({
@@ -256,6 +295,17 @@ export class RuntimeInstance {
     ]);
     clearTimeout(timer);
     this.sampleMemory();
+
+    if (outcome.kind !== 'timeout' && this.memory.oomKills() > oomBefore) {
+      // Over MemorySize: Lambda ends the invocation and does not keep the environment.
+      this.failed = true;
+      this.killGroup();
+      this.server.cancelPending('Out of memory');
+      await this.settleOutput();
+      const message = `RequestId: ${inv.requestId} Error: ${exitMessage('signal: killed')}`;
+      this.output(`${message}\nRuntime.OutOfMemory\n`);
+      return { result: errorResult('Runtime.OutOfMemory', message), status: 'Status: error\tError Type: Runtime.OutOfMemory' };
+    }
 
     if (outcome.kind === 'timeout') {
       this.failed = true;
@@ -346,19 +396,9 @@ export class RuntimeInstance {
     }
   }
 
-  /** Peak resident memory of the runtime process (Linux), in MB. */
+  /** Peak memory of the environment (the cgroup's, else from /proc), in MB. */
   private sampleMemory(): void {
-    const pid = this.child?.pid;
-    if (pid === undefined) {
-      return;
-    }
-    try {
-      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-      const kb = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
-      this.maxMemoryMb = Math.max(this.maxMemoryMb, Math.ceil(kb / 1024));
-    } catch {
-      // not Linux, or the process is gone
-    }
+    this.maxMemoryMb = Math.max(this.maxMemoryMb, this.memory.maxUsedMb(this.child?.pid));
   }
 
   /**
@@ -394,18 +434,30 @@ class LogBuffer {
   }
 }
 
-function findBootstrap(taskRoot: string, optDir: string): string | undefined {
-  for (const candidate of [path.join(taskRoot, 'bootstrap'), path.join(optDir, 'bootstrap')]) {
-    try {
-      if (fs.statSync(candidate).isFile()) {
-        fs.accessSync(candidate, fs.constants.X_OK);
-        return candidate;
-      }
-    } catch {
-      // missing or not executable: try the next one, as Lambda does
-    }
+/** The bootstrap Lambda would start: the code's if it is an executable file, else the layers'. */
+export function findBootstrap(taskRoot: string, optDir: string): string | undefined {
+  return [path.join(taskRoot, 'bootstrap'), path.join(optDir, 'bootstrap')].find(isExecutableFile);
+}
+
+/** Whether the kernel can exec `file`: a `#!` script or an ELF binary. */
+function hasExecFormat(file: string): boolean {
+  const head = Buffer.alloc(4);
+  const fd = fs.openSync(file, 'r');
+  try {
+    const n = fs.readSync(fd, head, 0, 4, 0);
+    return (n >= 2 && head.subarray(0, 2).toString('latin1') === '#!') || (n === 4 && head.toString('latin1') === '\x7fELF');
+  } finally {
+    fs.closeSync(fd);
   }
-  return undefined;
+}
+
+export function isExecutableFile(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false; // missing or not executable
+  }
 }
 
 function exitOutcome(status: string): InitOutcome {
