@@ -218,8 +218,7 @@ export class LocalRunner {
   /** Synchronous cleanup, for process exit. */
   public killAll(): void {
     for (const slot of this.slots.values()) {
-      const pid = slot.instance?.pid;
-      if (pid !== undefined) {
+      for (const pid of slot.instance?.processGroups ?? []) {
         try {
           process.kill(-pid, 'SIGKILL');
         } catch {
@@ -266,15 +265,18 @@ export class LocalRunner {
         traceId: traceHeader(target.fn.tracingMode === 'Active'),
         clientContext,
       });
-      if (!instance.alive) {
-        // Timed out, crashed or failed to init: the next invocation gets a fresh environment.
-        s.instance = undefined;
-        await instance.close();
-      }
-      return result;
+      // The environment is free once the invocation has ended (extensions may run after the answer).
+      const ended = result.ended.then(async () => {
+        if (!instance.alive) {
+          // Timed out, crashed or failed to init: the next invocation gets a fresh environment.
+          s.instance = undefined;
+          await instance.close();
+        }
+      });
+      return { result, ended };
     });
-    s.chain = run.then(() => undefined, () => undefined);
-    return run;
+    s.chain = run.then(({ ended }) => ended, () => undefined);
+    return run.then(({ result }) => result);
   }
 
   private async startInstance(target: ResolvedTarget): Promise<RuntimeInstance> {
