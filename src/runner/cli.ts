@@ -5,6 +5,7 @@
  *   cdk-custom-runtime invoke --app cdk.out --function-name MyStack/MyFn --payload '{"a":1}' out.json
  *   cdk-custom-runtime serve --app cdk.out --port 3001
  *   cdk-custom-runtime list --app cdk.out
+ *   cdk-custom-runtime event sqs --app cdk.out --function-name MyStack/MyFn > event.json
  *
  * Exit statuses follow the AWS CLI: 0 when the Invoke API call succeeded (a
  * function error included), 254 for an Invoke API error, 252 for a usage
@@ -13,6 +14,7 @@
 import * as fs from 'node:fs';
 import { describe } from './cloud-assembly';
 import { InvokeError, LocalRunnerError } from './errors';
+import { eventCommand } from './event-command';
 import { InvokeApiServer } from './invoke-api-server';
 import { LocalRunner, LocalRunnerOptions } from './local-runner';
 
@@ -25,9 +27,10 @@ const OPTIONS: Record<string, string[]> = {
   invoke: [...COMMON_OPTIONS, 'function-name', 'qualifier', 'invocation-type', 'log-type', 'payload', 'client-context', 'cli-binary-format'],
   serve: [...COMMON_OPTIONS, 'port'],
   list: ['app', 'region'],
+  event: ['app', 'region', 'function-name', 'source', 'count', 'body', 'path', 'check-response', 'event', 'function-error'],
 };
 /** Options without a value. */
-const FLAGS = new Set(['quiet']);
+const FLAGS = new Set(['quiet', 'function-error']);
 /** Options that may be given more than once. */
 const REPEATABLE = new Set(['env']);
 
@@ -39,6 +42,8 @@ Commands:
   invoke [options] <outfile>   Invoke a function once, like \`aws lambda invoke\`
   serve [options]              Serve Lambda's Invoke API on 127.0.0.1, runtimes kept warm
   list [options]               List the functions of the cloud assembly and their qualifiers
+  event [<source>] [options]   List the event sources wired to a function, or print an event of one:
+                               sqs, sns, eventbridge, schedule, function-url, api-rest, api-http
 
 Options of invoke:
   --function-name <name>       Logical ID, construct path, FunctionName or ARN (name:qualifier works);
@@ -52,6 +57,15 @@ Options of invoke:
 
 Options of serve:
   --port <n>                   Port on 127.0.0.1 (default 3001; 0 picks a free one)
+
+Options of event:
+  --function-name <name>       The function (optional when the assembly holds one)
+  --source <id>                Logical ID or construct path of the source, when several of its kind are wired
+  --count <n>                  sqs: records in the batch (at most the mapping's batch size; default 1)
+  --body <text>                The message, SNS message, EventBridge detail or HTTP body
+  --path <path>                HTTP sources: the request path (default: the route, parameters filled in)
+  --check-response <outfile>   sqs: how the mapping reads this answer of \`invoke\` to --event <file>
+  --function-error             with --check-response: the invocation was a function error
 
 Common options:
   --app <dir>                  The cloud assembly (default: cdk.out)
@@ -264,6 +278,27 @@ function list(parsed: Parsed): number {
   return 0;
 }
 
+function event(parsed: Parsed): number {
+  if (parsed.positionals.length > 1) {
+    throw new UsageError(`Unknown options: ${parsed.positionals.slice(1).join(', ')}`);
+  }
+  const count = one(parsed, 'count');
+  process.stdout.write(eventCommand({
+    app: one(parsed, 'app') ?? 'cdk.out',
+    region: one(parsed, 'region'),
+    functionName: one(parsed, 'function-name'),
+    kind: parsed.positionals[0],
+    source: one(parsed, 'source'),
+    count: count === undefined ? undefined : Number(count),
+    body: one(parsed, 'body'),
+    path: one(parsed, 'path'),
+    checkResponse: one(parsed, 'check-response'),
+    eventFile: one(parsed, 'event'),
+    functionError: parsed.values.has('function-error'),
+  }));
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
     process.stdout.write(USAGE);
@@ -276,6 +311,8 @@ export async function main(argv: string[]): Promise<number> {
         return await invoke(parsed);
       case 'serve':
         return await serve(parsed);
+      case 'event':
+        return event(parsed);
       default:
         return list(parsed);
     }

@@ -15,7 +15,7 @@ const RUNNER_SRC = path.join(ROOT, 'src', 'runner');
 
 let compiled: string | undefined;
 /** `src/runner/*.ts` transpiled to CommonJS; the path of `cli.js`. Removed when the test process exits. */
-function cliScript(): string {
+export function cliScript(): string {
   if (compiled === undefined) {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'runner-cli-'));
     process.once('exit', () => fs.rmSync(out, { recursive: true, force: true }));
