@@ -17,6 +17,7 @@ import { InvokeError, LocalRunnerError } from './errors';
 import { eventCommand } from './event-command';
 import { InvokeApiServer } from './invoke-api-server';
 import { LocalRunner, LocalRunnerOptions } from './local-runner';
+import { AssemblyWatcher } from './watch';
 
 const EXIT_SERVICE_ERROR = 254;
 const EXIT_USAGE = 252;
@@ -25,12 +26,12 @@ const EXIT_OTHER = 255;
 const COMMON_OPTIONS = ['app', 'region', 'env', 'dlq-dir', 'async-retry-delays', 'quiet'];
 const OPTIONS: Record<string, string[]> = {
   invoke: [...COMMON_OPTIONS, 'function-name', 'qualifier', 'invocation-type', 'log-type', 'payload', 'client-context', 'cli-binary-format'],
-  serve: [...COMMON_OPTIONS, 'port'],
+  serve: [...COMMON_OPTIONS, 'port', 'watch'],
   list: ['app', 'region'],
   event: ['app', 'region', 'function-name', 'source', 'count', 'body', 'path', 'check-response', 'event', 'function-error'],
 };
 /** Options without a value. */
-const FLAGS = new Set(['quiet', 'function-error']);
+const FLAGS = new Set(['quiet', 'function-error', 'watch']);
 /** Options that may be given more than once. */
 const REPEATABLE = new Set(['env']);
 
@@ -57,6 +58,7 @@ Options of invoke:
 
 Options of serve:
   --port <n>                   Port on 127.0.0.1 (default 3001; 0 picks a free one)
+  --watch                      Read the cloud assembly again after each synth; changed functions restart
 
 Options of event:
   --function-name <name>       The function (optional when the assembly holds one)
@@ -253,13 +255,27 @@ async function serve(parsed: Parsed): Promise<number> {
     process.stdout.write(`  ${fn.functionName}  (${describe(fn)})\n`);
   }
   process.stdout.write(`Try: aws lambda invoke --endpoint-url ${server.url} --function-name <name> out.json   (Ctrl-C to stop)\n`);
+  const watcher = parsed.values.has('watch') ? watch(runner) : undefined;
   return new Promise<number>((resolve) => {
     const stop = (signal: string): void => {
+      watcher?.close();
       process.stderr.write(`[cdk-custom-runtime] ${signal}: stopping\n`);
       void server.close().then(() => runner.close()).then(() => resolve(0));
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}
+
+/** `serve --watch`: reloads after each synth, and says what changed or why the new assembly cannot be used. */
+function watch(runner: LocalRunner): AssemblyWatcher {
+  process.stdout.write(`Watching ${runner.assembly.directory} for changes\n`);
+  return new AssemblyWatcher(runner.assembly.directory, {
+    reload: () => runner.reload(),
+    onReload: (changed) => process.stdout.write(changed.length === 0
+      ? 'Reloaded the cloud assembly: no function changed\n'
+      : `Reloaded the cloud assembly: ${changed.join(', ')} changed (next invocations run the new code)\n`),
+    onError: (e) => process.stderr.write(`[cdk-custom-runtime] The cloud assembly changed but cannot be read; still serving the previous one: ${e.message}\n`),
   });
 }
 

@@ -16,6 +16,7 @@ import {
 } from './cloud-assembly';
 import { buildEnvironment } from './environment';
 import { InvokeError, LocalRunnerError } from './errors';
+import { environmentKey } from './function-fingerprint';
 import { InstanceResult, MAX_SYNC_PAYLOAD_BYTES, RuntimeInstance } from './runtime-instance';
 import { Stager } from './staging';
 
@@ -119,11 +120,13 @@ export class LocalRunner {
     return new LocalRunner(CloudAssembly.load(assemblyDir, options), options);
   }
 
-  public readonly assembly: CloudAssembly;
+  private current: CloudAssembly;
   /** Directory of the local dead-letter queue files. */
   public readonly dlqDir: string;
   private readonly options: LocalRunnerOptions;
   private readonly slots = new Map<string, Slot>();
+  /** Slots of functions that changed in a reload: they finish what they were given, then stop. */
+  private readonly retired = new Set<Slot>();
   private readonly asyncTasks = new Set<Promise<void>>();
   private readonly warned = new Set<string>();
   private readonly sleepers = new Set<() => void>();
@@ -132,11 +135,42 @@ export class LocalRunner {
   private closed = false;
 
   private constructor(assembly: CloudAssembly, options: LocalRunnerOptions) {
-    this.assembly = assembly;
+    this.current = assembly;
     this.options = options;
     this.dlqDir = path.resolve(options.dlqDir ?? path.join(path.dirname(assembly.directory), '.local-runner', 'dlq'));
     liveRunners.add(this);
     installExitHook();
+  }
+
+  /** The cloud assembly invocations run against: the one opened, or the last one `reload()` read. */
+  public get assembly(): CloudAssembly {
+    return this.current;
+  }
+
+  /**
+   * Reads the cloud assembly again and runs the next invocations against it. The environments of
+   * functions whose code or configuration changed are retired: invocations already running or queued
+   * there finish on the old code, then their runtime stops; the next ones start the new code.
+   * Unchanged functions keep their warm runtimes.
+   * @returns the construct paths of the functions that changed, were added or removed
+   * @throws LocalRunnerError when the new assembly cannot be read (the current one stays)
+   */
+  public reload(): string[] {
+    const next = CloudAssembly.load(this.current.directory, this.options);
+    const keys = (a: CloudAssembly): Map<string, FunctionInfo> => new Map(a.functions.map((fn) => [environmentKey(fn), fn]));
+    const before = keys(this.current);
+    const after = keys(next);
+    this.current = next;
+    for (const [key, slot] of [...this.slots]) {
+      if (!after.has(key.slice(0, key.lastIndexOf('@')))) {
+        this.slots.delete(key);
+        this.retired.add(slot);
+        void slot.chain.then(() => slot.instance?.close()).then(() => this.retired.delete(slot));
+      }
+    }
+    const changed = [...before].filter(([key]) => !after.has(key)).map(([, fn]) => describe(fn));
+    const added = [...after].filter(([key]) => !before.has(key)).map(([, fn]) => describe(fn));
+    return [...new Set([...changed, ...added])];
   }
 
   /** How many runtime processes were started (cold starts). */
@@ -208,8 +242,9 @@ export class LocalRunner {
     for (const wake of [...this.sleepers]) {
       wake();
     }
-    const instances = [...this.slots.values()].map((slot) => slot.instance).filter((i): i is RuntimeInstance => i !== undefined);
+    const instances = [...this.slots.values(), ...this.retired].map((slot) => slot.instance).filter((i): i is RuntimeInstance => i !== undefined);
     this.slots.clear();
+    this.retired.clear();
     await Promise.all(instances.map((i) => i.close()));
     this.stager?.cleanup();
     liveRunners.delete(this);
@@ -217,7 +252,7 @@ export class LocalRunner {
 
   /** Synchronous cleanup, for process exit. */
   public killAll(): void {
-    for (const slot of this.slots.values()) {
+    for (const slot of [...this.slots.values(), ...this.retired]) {
       for (const pid of slot.instance?.processGroups ?? []) {
         try {
           process.kill(-pid, 'SIGKILL');
@@ -242,7 +277,7 @@ export class LocalRunner {
 
   /** Runs one invocation in the function version's environment, after the ones already queued there. */
   private execute(target: ResolvedTarget, payload: Buffer, requestId: string, clientContext?: string): Promise<InstanceResult> {
-    const key = `${target.fn.stack.artifactId}/${target.fn.logicalId}@${target.executedVersion}`;
+    const key = `${environmentKey(target.fn)}@${target.executedVersion}`;
     let slot = this.slots.get(key);
     if (!slot) {
       slot = { chain: Promise.resolve() };
