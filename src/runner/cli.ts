@@ -12,9 +12,10 @@
  * error, 255 for anything else.
  */
 import * as fs from 'node:fs';
-import { describe } from './cloud-assembly';
+import { parseArgs } from 'node:util';
 import { InvokeError, LocalRunnerError } from './errors';
 import { eventCommand } from './event-command';
+import { describe } from './function-discovery';
 import { InvokeApiServer } from './invoke-api-server';
 import { LocalRunner, LocalRunnerOptions } from './local-runner';
 import { AssemblyWatcher } from './watch';
@@ -23,17 +24,42 @@ const EXIT_SERVICE_ERROR = 254;
 const EXIT_USAGE = 252;
 const EXIT_OTHER = 255;
 
-const COMMON_OPTIONS = ['app', 'region', 'env', 'dlq-dir', 'async-retry-delays', 'quiet'];
-const OPTIONS: Record<string, string[]> = {
-  invoke: [...COMMON_OPTIONS, 'function-name', 'qualifier', 'invocation-type', 'log-type', 'payload', 'client-context', 'cli-binary-format'],
-  serve: [...COMMON_OPTIONS, 'port', 'watch'],
-  list: ['app', 'region'],
-  event: ['app', 'region', 'function-name', 'source', 'count', 'body', 'path', 'check-response', 'event', 'function-error'],
+type Options = Record<string, { readonly type: 'string' | 'boolean'; readonly multiple?: boolean }>;
+
+const STRING = { type: 'string' } as const;
+const LIST_OPTIONS: Options = { app: STRING, region: STRING };
+const COMMON_OPTIONS: Options = {
+  ...LIST_OPTIONS,
+  'env': { type: 'string', multiple: true },
+  'dlq-dir': STRING,
+  'async-retry-delays': STRING,
+  'quiet': { type: 'boolean' },
 };
-/** Options without a value. */
-const FLAGS = new Set(['quiet', 'function-error', 'watch']);
-/** Options that may be given more than once. */
-const REPEATABLE = new Set(['env']);
+const OPTIONS: Record<string, Options> = {
+  invoke: {
+    ...COMMON_OPTIONS,
+    'function-name': STRING,
+    'qualifier': STRING,
+    'invocation-type': STRING,
+    'log-type': STRING,
+    'payload': STRING,
+    'client-context': STRING,
+    'cli-binary-format': STRING,
+  },
+  serve: { ...COMMON_OPTIONS, port: STRING, watch: { type: 'boolean' } },
+  list: LIST_OPTIONS,
+  event: {
+    ...LIST_OPTIONS,
+    'function-name': STRING,
+    'source': STRING,
+    'count': STRING,
+    'body': STRING,
+    'path': STRING,
+    'check-response': STRING,
+    'event': STRING,
+    'function-error': { type: 'boolean' },
+  },
+};
 
 const USAGE = `usage: cdk-custom-runtime <command> [options]
 
@@ -84,54 +110,49 @@ class UsageError extends Error {}
 
 interface Parsed {
   readonly command: string;
-  readonly values: Map<string, string[]>;
+  readonly values: Record<string, string | boolean | Array<string | boolean> | undefined>;
   readonly positionals: string[];
 }
 
+/**
+ * `parseArgs` in its lenient mode (an option's value may start with a dash, as `--payload -1` needs),
+ * with the AWS CLI's messages for what it lets through: an unknown option, a missing value, a repeated option.
+ */
 function parse(argv: string[]): Parsed {
   const [command, ...rest] = argv;
-  const allowed = OPTIONS[command ?? ''];
-  if (!allowed) {
+  const options = OPTIONS[command ?? ''];
+  if (!options) {
     throw new UsageError(command === undefined ? 'a command is required' : `unknown command: ${command}`);
   }
-  const values = new Map<string, string[]>();
-  const positionals: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    if (!arg.startsWith('--') || arg === '--') {
-      positionals.push(arg);
+  const { values, positionals, tokens } = parseArgs({ args: rest, options, strict: false, allowPositionals: true, tokens: true });
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option') {
       continue;
     }
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq < 0 ? undefined : eq);
-    if (!allowed.includes(name)) {
-      throw new UsageError(`Unknown options: ${arg}`);
+    const option = options[token.name];
+    if (!option) {
+      throw new UsageError(`Unknown options: ${rest[token.index]}`);
     }
-    let value: string;
-    if (FLAGS.has(name)) {
-      value = 'true';
-    } else if (eq >= 0) {
-      value = arg.slice(eq + 1);
-    } else if (i + 1 < rest.length) {
-      value = rest[++i];
-    } else {
-      throw new UsageError(`argument --${name}: expected one argument`);
+    if (option.type === 'string' && token.value === undefined) {
+      throw new UsageError(`argument --${token.name}: expected one argument`);
     }
-    if (values.has(name) && !REPEATABLE.has(name)) {
-      throw new UsageError(`argument --${name}: given more than once`);
+    if (seen.has(token.name) && !option.multiple) {
+      throw new UsageError(`argument --${token.name}: given more than once`);
     }
-    values.set(name, [...(values.get(name) ?? []), value]);
+    seen.add(token.name);
   }
   return { command, values, positionals };
 }
 
 function one(parsed: Parsed, name: string): string | undefined {
-  return parsed.values.get(name)?.[0];
+  const value = parsed.values[name];
+  return typeof value === 'string' ? value : undefined;
 }
 
 function runnerOptions(parsed: Parsed, onLog?: (text: string) => void): LocalRunnerOptions {
   const environment: Record<string, string> = {};
-  for (const pair of parsed.values.get('env') ?? []) {
+  for (const pair of (parsed.values.env ?? []) as string[]) {
     const eq = pair.indexOf('=');
     if (eq <= 0) {
       throw new UsageError(`argument --env: expected KEY=VALUE, got '${pair}'`);
@@ -151,7 +172,7 @@ function runnerOptions(parsed: Parsed, onLog?: (text: string) => void): LocalRun
     dlqDir: one(parsed, 'dlq-dir'),
     environment,
     asyncRetryDelaysMs,
-    onLog: parsed.values.has('quiet') ? undefined : onLog,
+    onLog: parsed.values.quiet !== undefined ? undefined : onLog,
     onWarning: (message) => process.stderr.write(`[cdk-custom-runtime] ${message}\n`),
   };
 }
@@ -255,7 +276,7 @@ async function serve(parsed: Parsed): Promise<number> {
     process.stdout.write(`  ${fn.functionName}  (${describe(fn)})\n`);
   }
   process.stdout.write(`Try: aws lambda invoke --endpoint-url ${server.url} --function-name <name> out.json   (Ctrl-C to stop)\n`);
-  const watcher = parsed.values.has('watch') ? watch(runner) : undefined;
+  const watcher = parsed.values.watch === true ? watch(runner) : undefined;
   return new Promise<number>((resolve) => {
     const stop = (signal: string): void => {
       watcher?.close();
@@ -310,7 +331,7 @@ function event(parsed: Parsed): number {
     path: one(parsed, 'path'),
     checkResponse: one(parsed, 'check-response'),
     eventFile: one(parsed, 'event'),
-    functionError: parsed.values.has('function-error'),
+    functionError: parsed.values['function-error'] === true,
   }));
   return 0;
 }

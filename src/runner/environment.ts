@@ -4,8 +4,9 @@
  * no HOME), except `PATH`, since the host's programs live where they live.
  */
 import { randomBytes } from 'node:crypto';
-import { describe, FunctionInfo, parameterContext } from './cloud-assembly';
+import { describe, FunctionInfo } from './function-discovery';
 import { evaluateString } from './intrinsics';
+import { parameterContext } from './stack-context';
 
 /**
  * Keys Lambda reserves: a function cannot set them (CloudFormation refuses them too),

@@ -4,9 +4,10 @@
  * mapping reads the function's answer to that event.
  */
 import * as fs from 'node:fs';
-import { CloudAssembly, describe } from './cloud-assembly';
+import { CloudAssembly } from './cloud-assembly';
 import { LocalRunnerError } from './errors';
 import { eventSourcesOf, findEventSource } from './event-sources';
+import { describe } from './function-discovery';
 import { sampleEvent } from './sample-events';
 import { sqsBatchOutcome } from './sqs-batch-response';
 

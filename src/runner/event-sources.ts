@@ -9,8 +9,10 @@
  * `<stack name>-<logical ID>`, as the function's own name does.
  */
 import { createHash } from 'node:crypto';
-import { describe, FunctionInfo, parameterContext, StackInfo } from './cloud-assembly';
+import { StackInfo } from './assembly-manifest';
+import { describe, FunctionInfo } from './function-discovery';
 import { evaluate, evaluateString, referencedLogicalId } from './intrinsics';
+import { parameterContext } from './stack-context';
 
 /** The kinds of source, as `cdk-custom-runtime event <kind>` names them. */
 export const EVENT_SOURCE_KINDS = ['sqs', 'sns', 'eventbridge', 'schedule', 'function-url', 'api-rest', 'api-http'] as const;

@@ -4,7 +4,7 @@
  * Two reads of a cloud assembly give the same key to a function exactly when its runtime can be reused.
  */
 import { createHash } from 'node:crypto';
-import { FunctionInfo } from './cloud-assembly';
+import { FunctionInfo } from './function-discovery';
 
 const keys = new WeakMap<FunctionInfo, string>();
 

@@ -8,9 +8,9 @@ import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { InvokeError, LocalRunnerError } from './errors';
 import { jsonHeaders, readBody } from './http-messages';
-import { LocalRunner, MAX_ASYNC_PAYLOAD_BYTES } from './local-runner';
+import { checkRequestSize, maxRequestBytes } from './lambda-limits';
+import { LocalRunner } from './local-runner';
 import { answerReadApi } from './read-api';
-import { MAX_SYNC_PAYLOAD_BYTES } from './runtime-instance';
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
 
@@ -73,13 +73,7 @@ export class InvokeApiServer {
       return;
     }
     const invocationType = header(req, 'x-amz-invocation-type');
-    const limit = invocationType === 'Event' ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES;
-    const { body, size } = await readBody(req, limit);
-    if (size > limit) {
-      sendError(res, new InvokeError('RequestTooLargeException',
-        `Request must be smaller than ${limit} bytes for the ${invocationType === 'Event' ? 'InvokeAsync' : 'InvokeFunction'} operation`));
-      return;
-    }
+    const { body, size } = await readBody(req, maxRequestBytes(invocationType));
     let functionName: string;
     try {
       functionName = decodeURIComponent(match[1]);
@@ -87,6 +81,7 @@ export class InvokeApiServer {
       functionName = match[1];
     }
     try {
+      checkRequestSize(size, invocationType);
       const result = await this.runner.invoke({
         functionName,
         qualifier: url.searchParams.get('Qualifier') ?? undefined,

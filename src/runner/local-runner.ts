@@ -11,23 +11,18 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  AssetLocation, AssetOrError, CloudAssembly, CloudAssemblyOptions, describe, FunctionInfo, ResolvedTarget,
-} from './cloud-assembly';
+import { CloudAssemblyOptions } from './assembly-manifest';
+import { AssetLocation, AssetOrError } from './assets';
+import { CloudAssembly, ResolvedTarget } from './cloud-assembly';
 import { buildEnvironment } from './environment';
 import { InvokeError, LocalRunnerError } from './errors';
+import { describe, FunctionInfo } from './function-discovery';
 import { environmentKey } from './function-fingerprint';
-import { InstanceResult, MAX_SYNC_PAYLOAD_BYTES, RuntimeInstance } from './runtime-instance';
+import {
+  checkRequestSize, DLQ_ERROR_MESSAGE_BYTES, LOG_TAIL_BYTES, MAX_CLIENT_CONTEXT_BYTES,
+} from './lambda-limits';
+import { InstanceResult, RuntimeInstance } from './runtime-instance';
 import { Stager } from './staging';
-
-/** Lambda's limit for an `Event` (asynchronous) invocation's payload: 1 MB. */
-export const MAX_ASYNC_PAYLOAD_BYTES = 1024 * 1024;
-/** `X-Amz-Client-Context` is at most 3583 bytes (base64). */
-const MAX_CLIENT_CONTEXT_BYTES = 3583;
-/** LogResult holds the last 4 KB of the invocation's log. */
-const LOG_TAIL_BYTES = 4096;
-/** A DLQ message attribute `ErrorMessage` holds the first 1 KB of the error message. */
-const DLQ_ERROR_MESSAGE_BYTES = 1024;
 
 const INVOCATION_TYPES = ['RequestResponse', 'Event', 'DryRun'] as const;
 const LOG_TYPES = ['None', 'Tail'] as const;
@@ -187,11 +182,7 @@ export class LocalRunner {
     const logType = oneOf(request.logType ?? 'None', LOG_TYPES, 'logType');
     const payload = request.payload === undefined ? Buffer.alloc(0)
       : Buffer.isBuffer(request.payload) ? request.payload : Buffer.from(request.payload, 'utf8');
-    const limit = invocationType === 'Event' ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES;
-    if (payload.length > limit) {
-      throw new InvokeError('RequestTooLargeException',
-        `Request must be smaller than ${limit} bytes for the ${invocationType === 'Event' ? 'InvokeAsync' : 'InvokeFunction'} operation`);
-    }
+    checkRequestSize(payload.length, invocationType);
     const target = this.assembly.resolve(request.functionName, request.qualifier);
     const event = payload.length === 0 ? Buffer.from('{}') : payload;
     validateJson(event);

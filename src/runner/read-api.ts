@@ -10,10 +10,12 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AliasInfo, CloudAssembly, FunctionInfo, functionArn, parameterContext } from './cloud-assembly';
+import { CloudAssembly } from './cloud-assembly';
 import { functionVariables } from './environment';
 import { InvokeError, resourceNotFound } from './errors';
+import { AliasInfo, FunctionInfo, functionArn } from './function-discovery';
 import { evaluateString, referencedLogicalId } from './intrinsics';
+import { parameterContext } from './stack-context';
 
 const FUNCTIONS = '/2015-03-31/functions';
 /** ListFunctions returns at most 50 functions per page. */

@@ -13,10 +13,9 @@ import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { jsonHeaders, readBody } from './http-messages';
+import { DEFAULT_TIMEOUT_SECONDS, MAX_SYNC_PAYLOAD_BYTES } from './lambda-limits';
 
 const API_PREFIX = '/2018-06-01/runtime';
-const DEFAULT_MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
-const DEFAULT_TIMEOUT_MS = 3000;
 const DEFAULT_FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:local';
 /** How many answered request ids are remembered (a long-running local runner must not grow without end). */
 const REMEMBERED_ANSWERS = 10_000;
@@ -115,8 +114,8 @@ export class RuntimeApiServer {
   private closed = false;
 
   private constructor(options: RuntimeApiServerOptions) {
-    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.maxResponseBytes = options.maxResponseBytes ?? MAX_SYNC_PAYLOAD_BYTES;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
     this.server = http.createServer((req, res) => this.route(req, res));
   }
 

@@ -13,15 +13,12 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { FunctionInfo } from './cloud-assembly';
 import { Extensions } from './extensions';
 import { ExtensionFailure } from './extensions-api';
+import { FunctionInfo } from './function-discovery';
+import { DEFAULT_INIT_TIMEOUT_MS, MAX_SYNC_PAYLOAD_BYTES } from './lambda-limits';
 import { RuntimeApiServer } from './runtime-api-server';
 
-/** Lambda's synchronous payload limit, for requests and responses. */
-export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
-/** Lambda's limit on the init phase of an on-demand environment. */
-export const DEFAULT_INIT_TIMEOUT_MS = 10_000;
 /** The paths Lambda looks for a bootstrap at, in order, as its error message names them. */
 const LAMBDA_BOOTSTRAPS = '[/var/task/bootstrap /opt/bootstrap]';
 /** How much of an invocation's log is kept (characters); LogResult needs the last 4 KB. */

@@ -4,8 +4,8 @@
  * what `cdk-custom-runtime event <source>` prints and `invoke` takes as its payload.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { FunctionInfo } from './cloud-assembly';
 import { EventSource } from './event-sources';
+import { FunctionInfo } from './function-discovery';
 
 export interface SampleEventOptions {
   /** The message body, SNS message, EventBridge detail (JSON) or HTTP body. @default - a small JSON example */

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AssetLocation } from './cloud-assembly';
+import { AssetLocation } from './assets';
 import { extractZip } from './zip';
 
 export class Stager {

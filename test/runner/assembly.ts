@@ -110,3 +110,15 @@ export function fixtureRuntimeLayer(stack: Stack): lambda.ILayerVersion {
 export function fixtureLayer(scope: Construct, id: string, dir: string): lambda.LayerVersion {
   return new lambda.LayerVersion(scope, id, { code: lambda.Code.fromAsset(path.join(RUNNER_FIXTURES, dir)) });
 }
+
+/** `environment` handler output, as a map. */
+export function envOf(buffer: Buffer): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of buffer.toString('utf8').split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) {
+      out[line.slice(0, eq)] = line.slice(eq + 1);
+    }
+  }
+  return out;
+}

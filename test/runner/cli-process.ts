@@ -3,10 +3,11 @@
  * child process. The tests see the current source without a jsii build: the
  * runner's files are transpiled once per test file into a temporary directory
  * (what ts-node would do at every start, which costs half a second each time).
+ * The directory is under the project's `.tmp/`, so that `require` finds the
+ * peer dependency aws-cdk-lib (the cloud assembly schema) in node_modules.
  */
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
 
@@ -17,7 +18,8 @@ let compiled: string | undefined;
 /** `src/runner/*.ts` transpiled to CommonJS; the path of `cli.js`. Removed when the test process exits. */
 export function cliScript(): string {
   if (compiled === undefined) {
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'runner-cli-'));
+    fs.mkdirSync(path.join(ROOT, '.tmp'), { recursive: true });
+    const out = fs.mkdtempSync(path.join(ROOT, '.tmp', 'runner-cli-'));
     process.once('exit', () => fs.rmSync(out, { recursive: true, force: true }));
     for (const file of fs.readdirSync(RUNNER_SRC).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) {
       const source = fs.readFileSync(path.join(RUNNER_SRC, file), 'utf8');

@@ -82,6 +82,12 @@ describe('cdk-custom-runtime invoke', () => {
     expect(fs.readFileSync(outfile(), 'utf8')).toBe('{"from":"file"}');
   });
 
+  test('an option\'s value may start with a dash; --env repeats; options may follow the outfile', async () => {
+    const res = await runCli(['invoke', '--app', app, outfile(), '--payload', '-1', '--function-name=Echo', '--env', 'A=1', '--env', 'B=2']);
+    expect(res.status).toBe(0);
+    expect(fs.readFileSync(outfile(), 'utf8')).toBe('-1');
+  });
+
   test('--cli-binary-format base64 decodes the payload, as the AWS CLI v2 does by default', async () => {
     const res = await runCli(['invoke', '--app', app, '--function-name', 'Echo', '--cli-binary-format', 'base64',
       '--payload', Buffer.from('{"b":64}').toString('base64'), outfile()]);
@@ -125,7 +131,11 @@ describe('cdk-custom-runtime invoke', () => {
   test.each([
     ['no outfile', ['--function-name', 'Echo'], 'the following arguments are required: outfile'],
     ['an unknown option', ['--function-name', 'Echo', '--bogus', 'x', 'out.json'], 'Unknown options: --bogus'],
+    ['an unknown option with an inline value', ['--bogus=x', 'out.json'], 'Unknown options: --bogus=x'],
+    ['an unknown short option', ['-x', 'out.json'], 'Unknown options: -x'],
+    ['an option of another command', ['--port', '1', 'out.json'], 'Unknown options: --port'],
     ['an option without its value', ['out.json', '--function-name'], 'argument --function-name: expected one argument'],
+    ['an option given twice', ['--qualifier', '1', '--qualifier=2', 'out.json'], 'argument --qualifier: given more than once'],
     ['a bad --env', ['--env', 'NOVALUE', 'out.json'], 'argument --env: expected KEY=VALUE'],
   ])('%s is a usage error (exit 252)', async (_, args, message) => {
     const res = await runCli(['invoke', '--app', app, ...args]);

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { fixtureLayer, fixtureRuntimeLayer, removeTempDirs, runtimeLayer, RUNNER_FIXTURES, shellFunction, synth, synthFunctions, tempDir } from './assembly';
+import { envOf, fixtureLayer, fixtureRuntimeLayer, removeTempDirs, runtimeLayer, RUNNER_FIXTURES, shellFunction, synth, synthFunctions, tempDir } from './assembly';
 import { isAlive } from './processes';
 import { LocalRunner } from '../../src/runner/local-runner';
 
@@ -20,18 +20,6 @@ afterAll(() => removeTempDirs());
 
 function json(buffer: Buffer): any {
   return JSON.parse(buffer.toString('utf8'));
-}
-
-/** `environment` handler output, as a map. */
-function envOf(buffer: Buffer): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of buffer.toString('utf8').split('\n')) {
-    const eq = line.indexOf('=');
-    if (eq > 0) {
-      out[line.slice(0, eq)] = line.slice(eq + 1);
-    }
-  }
-  return out;
 }
 
 // One app for most tests: synthesized once.
@@ -346,72 +334,6 @@ describe('qualifiers and invocation types', () => {
     const runner = open(app);
     const res = await runner.invoke({ functionName: 'Context' });
     expect(json(res.payload).trace).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=1$/);
-  });
-});
-
-describe('environment', () => {
-  const SECRET = 'host-secret-that-must-not-leak';
-  let saved: NodeJS.ProcessEnv;
-  beforeEach(() => {
-    saved = { ...process.env };
-    Object.assign(process.env, {
-      AWS_ACCESS_KEY_ID: 'AKIAHOSTKEY',
-      AWS_SECRET_ACCESS_KEY: SECRET,
-      AWS_SESSION_TOKEN: SECRET,
-      AWS_PROFILE: 'host-profile',
-      HOST_ONLY_VARIABLE: SECRET,
-    });
-  });
-  afterEach(() => {
-    process.env = saved;
-  });
-
-  test('is built from scratch: Lambda\'s variables and the function\'s own, nothing from the host but PATH', async () => {
-    // GIVEN
-    const warnings: string[] = [];
-    const runner = open(app, { onWarning: (m) => warnings.push(m) });
-    // WHEN
-    const res = await runner.invoke({ functionName: 'RunnerTest/Env' });
-    const env = envOf(res.payload);
-    // THEN no credentials or other host variables
-    expect(res.payload.toString()).not.toContain(SECRET);
-    for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'HOST_ONLY_VARIABLE', 'HOME']) {
-      expect(env[key]).toBeUndefined();
-    }
-    // Lambda's variables
-    expect(env).toMatchObject({
-      _HANDLER: 'function.environment',
-      AWS_LAMBDA_FUNCTION_NAME: expect.stringMatching(/^RunnerTest-Env[0-9A-F]{8}$/),
-      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
-      AWS_LAMBDA_LOG_GROUP_NAME: expect.stringMatching(/^\/aws\/lambda\/RunnerTest-Env/),
-      AWS_LAMBDA_LOG_STREAM_NAME: expect.stringMatching(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/),
-      AWS_REGION: 'us-east-1',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_EXECUTION_ENV: 'AWS_Lambda_provided.al2023',
-      AWS_LAMBDA_RUNTIME_API: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
-      TZ: ':UTC',
-      LANG: 'en_US.UTF-8',
-    });
-    expect(env.LAMBDA_TASK_ROOT).toBe(env.PWD);
-    expect(env.PATH.split(':')).toContain(`${env.LAMBDA_RUNTIME_DIR}/bin`);
-    expect(env.LD_LIBRARY_PATH.split(':')).toEqual(expect.arrayContaining([`${env.LAMBDA_RUNTIME_DIR}/lib`, `${env.LAMBDA_TASK_ROOT}/lib`]));
-    // the function's own variables that resolve locally; tokens skipped with a warning
-    expect(env.GREETING).toBe('hello world');
-    expect(env.MULTI).toBe('a=b c');
-    expect(env.REGION_ARN).toBe('arn:aws:s3:us-east-1::x');
-    expect(env.TOKEN).toBeUndefined();
-    expect(warnings).toEqual([expect.stringContaining('environment variable TOKEN is not set locally')]);
-    // _X_AMZN_TRACE_ID is set per invocation by the runtime, not in the process environment
-    expect(env._X_AMZN_TRACE_ID).toMatch(/^Root=1-/);
-  });
-
-  test('--env style overrides replace the function\'s variables but not Lambda\'s reserved ones', async () => {
-    const runner = open(app, { environment: { GREETING: 'overridden', TOKEN: 'given', AWS_REGION: 'nope' } });
-    const env = envOf((await runner.invoke({ functionName: 'Env' })).payload);
-    expect(env.GREETING).toBe('overridden');
-    expect(env.TOKEN).toBe('given');
-    expect(env.AWS_REGION).toBe('us-east-1');
   });
 });
 
