@@ -26,14 +26,14 @@ interface Setup {
 }
 
 /** One function with the shell runtime and the recorder extension; `environment` sets the recorder's switches. */
-function setup(environment: Record<string, string> = {}, handler = 'log_event', timeout = 10): Setup {
+function setup(environment: Record<string, string> = {}, handler = 'log_event', timeout = 10, layer = 'extension-layer'): Setup {
   const extensionLog = path.join(tempDir(), 'extension.log');
   const app = synth((a) => {
     const stack = new Stack(a, 'ExtensionsTest');
     shellFunction(stack, 'Fn', {
       handler,
       timeout,
-      layers: [runtimeLayer(stack), fixtureLayer(stack, 'Recorder', 'extension-layer')],
+      layers: [runtimeLayer(stack), fixtureLayer(stack, 'Recorder', layer)],
       environment: { EXTENSION_LOG: extensionLog, ...environment },
     });
   });
@@ -164,6 +164,32 @@ describe('an external extension', () => {
     // AND a fresh environment next time
     await runner.invoke({ functionName: 'Fn' });
     expect(runner.runtimeStarts).toBe(2);
+  });
+
+  test('an extension that cannot be started is Extension.LaunchError', async () => {
+    const { runner, log } = setup({}, 'log_event', 10, 'extension-not-executable');
+    const res = await runner.invoke({ functionName: 'Fn' });
+    expect(res.functionError).toBe('Unhandled');
+    expect(json(res.payload)).toEqual({
+      errorType: 'Extension.LaunchError',
+      errorMessage: expect.stringMatching(/^RequestId: [0-9a-f-]{36} Error: Extension broken could not be started: fork\/exec \/opt\/extensions\/broken: EACCES$/),
+    });
+    expect(log()).toContain('EXTENSION\tName: broken\tState: LaunchError\tEvents: []\n');
+  });
+
+  test('an extension still busy at the function\'s deadline: the answer stands, the invocation times out, the environment is reset', async () => {
+    // GIVEN an extension that works 3 s after each INVOKE, in a function with a 1 s timeout
+    const { runner, lines, log } = setup({ EXTENSION_DELAY: '3' }, 'log_event', 1);
+    // WHEN
+    const first = await runner.invoke({ functionName: 'Fn', payload: '{"n":1}' });
+    await runner.invoke({ functionName: 'Fn', payload: '{"n":2}' });
+    // THEN the caller got the runtime's answer
+    expect(json(first.payload)).toEqual({ ok: true });
+    // AND the invocation timed out in the log, and the next one ran in a new environment
+    expect(log()).toContain(`${first.requestId} Task timed out after 1.00 seconds`);
+    expect(log()).toMatch(new RegExp(`REPORT RequestId: ${first.requestId}\\t.*Status: timeout`));
+    expect(runner.runtimeStarts).toBe(2);
+    expect(lines()).not.toContain(`done ${first.requestId}`);
   });
 });
 
