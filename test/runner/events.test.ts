@@ -1,7 +1,7 @@
 /**
  * `cdk-custom-runtime event`: an event for each source wired to the function in the
  * template, filled with the assembly's names and ARNs, accepted by a handler that
- * parses it (test/fixtures/runner/handlers/parse-event.js) on the shell runtime.
+ * parses it (test/fixtures/runner/event-handler/parse-event.js) on the shell runtime.
  */
 import { execFileSync } from 'child_process';
 import { createHash } from 'crypto';
@@ -18,17 +18,20 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { removeTempDirs, shellFunction, synth, tempDir } from './assembly';
+import { removeTempDirs, RUNNER_FIXTURES, shellFunction, synth, tempDir } from './assembly';
 import { cliScript, runCli } from './cli-process';
 import { eventCommand } from '../../src/runner/event-command';
 import { LocalRunner } from '../../src/runner/local-runner';
+
+/** The handler `parse_event` (test/fixtures/runner/event-handler). */
+const EVENT_HANDLER = path.join(RUNNER_FIXTURES, 'event-handler');
 
 let app: string;
 let runner: LocalRunner;
 beforeAll(() => {
   app = synth((a) => {
     const stack = new Stack(a, 'EventsTest');
-    const fn = shellFunction(stack, 'Fn', { handler: 'parse_event', timeout: 10 });
+    const fn = shellFunction(stack, 'Fn', { handler: 'parse_event', codeDir: EVENT_HANDLER, timeout: 10 });
     fn.addEventSource(new SqsEventSource(new sqs.Queue(stack, 'Orders', { queueName: 'orders' }), { batchSize: 5, reportBatchItemFailures: true }));
     new sns.Topic(stack, 'Alerts', { topicName: 'alerts' }).addSubscription(new subscriptions.LambdaSubscription(fn));
     new events.Rule(stack, 'OnOrder', {
@@ -42,7 +45,7 @@ beforeAll(() => {
     rest.root.addResource('orders').addResource('{id}').addMethod('GET', new apigw.LambdaIntegration(fn));
     new apigwv2.HttpApi(stack, 'Http').addRoutes({ path: '/items/{id}', methods: [apigwv2.HttpMethod.PUT], integration: new HttpLambdaIntegration('Items', fn) });
     // a second function with a plain SQS mapping, and nothing else
-    const plain = shellFunction(stack, 'Plain', { handler: 'parse_event', timeout: 10 });
+    const plain = shellFunction(stack, 'Plain', { handler: 'parse_event', codeDir: EVENT_HANDLER, timeout: 10 });
     plain.addEventSource(new SqsEventSource(new sqs.Queue(stack, 'Jobs'), { batchSize: 2 }));
   });
   runner = LocalRunner.open(app, { onWarning: () => undefined });
