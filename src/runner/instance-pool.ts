@@ -12,6 +12,8 @@ export class InstancePool {
   private readonly idle: RuntimeInstance[] = [];
   private readonly live = new Set<RuntimeInstance>();
   private closed = false;
+  private drained?: Promise<void>;
+  private onDrained?: () => void;
 
   constructor(private readonly startInstance: () => Promise<RuntimeInstance>) {}
 
@@ -40,11 +42,30 @@ export class InstancePool {
 
   /** Back to the pool after an invocation, or closed if it failed. */
   public async release(instance: RuntimeInstance): Promise<void> {
-    if (instance.alive && !this.closed) {
+    if (instance.alive && !this.closed && !this.drained) {
       this.idle.push(instance);
     } else {
       await this.retire(instance);
     }
+  }
+
+  /**
+   * For a function whose code changed: idle environments close now, busy ones once their invocation has ended;
+   * invocations that already hold the pool still run here, on the old code.
+   * @returns a promise settled when no environment is left
+   */
+  public drain(): Promise<void> {
+    if (!this.drained) {
+      this.drained = new Promise<void>((resolve) => {
+        this.onDrained = resolve;
+      });
+      const idle = this.idle.splice(0);
+      if (idle.length === 0) {
+        this.checkDrained();
+      }
+      idle.forEach((instance) => void this.retire(instance));
+    }
+    return this.drained;
   }
 
   /** Closes every environment. */
@@ -57,5 +78,12 @@ export class InstancePool {
   private async retire(instance: RuntimeInstance): Promise<void> {
     this.live.delete(instance);
     await instance.close();
+    this.checkDrained();
+  }
+
+  private checkDrained(): void {
+    if (this.drained && this.live.size === 0) {
+      this.onDrained?.();
+    }
   }
 }

@@ -10,6 +10,7 @@ import { InvokeError, LocalRunnerError } from './errors';
 import { jsonHeaders, readBody } from './http-messages';
 import { checkRequestSize, maxRequestBytes } from './lambda-limits';
 import { LocalRunner } from './local-runner';
+import { answerReadApi } from './read-api';
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
 
@@ -65,6 +66,9 @@ export class InvokeApiServer {
     const match = INVOKE_PATH.exec(url.pathname);
     if (req.method !== 'POST' || !match) {
       req.resume();
+      if (this.answerRead(req, res, url)) {
+        return;
+      }
       sendError(res, new InvokeError('UnknownOperationException', `Unknown operation: ${req.method} ${url.pathname}`));
       return;
     }
@@ -102,6 +106,22 @@ export class InvokeApiServer {
         throw e;
       }
     }
+  }
+
+  /** ListFunctions, GetFunction, ListAliases, ...: answered from the cloud assembly; false when the request is none of them. */
+  private answerRead(req: http.IncomingMessage, res: http.ServerResponse, url: URL): boolean {
+    try {
+      const answer = answerReadApi(this.runner.assembly, { method: req.method ?? 'GET', url });
+      if (answer === undefined) {
+        return false;
+      }
+      const body = Buffer.from(JSON.stringify(answer.body));
+      res.writeHead(answer.statusCode, jsonHeaders(body, {}));
+      res.end(body);
+    } catch (e) {
+      sendError(res, e instanceof InvokeError ? e : new InvokeError('ServiceException', (e as Error).message));
+    }
+    return true;
   }
 }
 

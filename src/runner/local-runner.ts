@@ -21,6 +21,7 @@ import { buildEnvironment } from './environment';
 import { InvokeError, LocalRunnerError } from './errors';
 import { ExecutionEnvironmentOptions, ExecutionEnvironments } from './execution-environment';
 import { describe, DestinationInfo, FunctionInfo } from './function-discovery';
+import { environmentKey } from './function-fingerprint';
 import { InstancePool } from './instance-pool';
 import {
   checkRequestSize, DLQ_ERROR_MESSAGE_BYTES, LOG_TAIL_BYTES, MAX_CLIENT_CONTEXT_BYTES,
@@ -120,12 +121,14 @@ export class LocalRunner {
     return new LocalRunner(CloudAssembly.load(assemblyDir, options), options);
   }
 
-  public readonly assembly: CloudAssembly;
+  private current: CloudAssembly;
   /** Directory of the local dead-letter queue files. */
   public readonly dlqDir: string;
   private readonly options: LocalRunnerOptions;
-  /** Environments by function version. */
+  /** Environments by function version (and its code and configuration, see `environmentKey`). */
   private readonly pools = new Map<string, InstancePool>();
+  /** Pools of functions that changed in a reload: they finish what they were given, then stop. */
+  private readonly retired = new Set<InstancePool>();
   /** Invocations in flight by function. */
   private readonly gates = new Map<FunctionInfo, ConcurrencyGate>();
   private readonly asyncTasks = new Set<Promise<void>>();
@@ -137,11 +140,42 @@ export class LocalRunner {
   private closed = false;
 
   private constructor(assembly: CloudAssembly, options: LocalRunnerOptions) {
-    this.assembly = assembly;
+    this.current = assembly;
     this.options = options;
     this.dlqDir = path.resolve(options.dlqDir ?? path.join(path.dirname(assembly.directory), '.local-runner', 'dlq'));
     liveRunners.add(this);
     installExitHook();
+  }
+
+  /** The cloud assembly invocations run against: the one opened, or the last one `reload()` read. */
+  public get assembly(): CloudAssembly {
+    return this.current;
+  }
+
+  /**
+   * Reads the cloud assembly again and runs the next invocations against it. The environments of
+   * functions whose code or configuration changed are retired: invocations already running or queued
+   * there finish on the old code, then their runtime stops; the next ones start the new code.
+   * Unchanged functions keep their warm runtimes.
+   * @returns the construct paths of the functions that changed, were added or removed
+   * @throws LocalRunnerError when the new assembly cannot be read (the current one stays)
+   */
+  public reload(): string[] {
+    const next = CloudAssembly.load(this.current.directory, this.options);
+    const keys = (a: CloudAssembly): Map<string, FunctionInfo> => new Map(a.functions.map((fn) => [environmentKey(fn), fn]));
+    const before = keys(this.current);
+    const after = keys(next);
+    this.current = next;
+    for (const [key, pool] of [...this.pools]) {
+      if (!after.has(key.slice(0, key.lastIndexOf('@')))) {
+        this.pools.delete(key);
+        this.retired.add(pool);
+        void pool.drain().then(() => this.retired.delete(pool));
+      }
+    }
+    const changed = [...before].filter(([key]) => !after.has(key)).map(([, fn]) => describe(fn));
+    const added = [...after].filter(([key]) => !before.has(key)).map(([, fn]) => describe(fn));
+    return [...new Set([...changed, ...added])];
   }
 
   /** How many runtime processes were started (cold starts). */
@@ -213,16 +247,18 @@ export class LocalRunner {
     for (const gate of this.gates.values()) {
       gate.abort(closing);
     }
-    await Promise.all([...this.pools.values()].map((pool) => pool.close()));
+    const pools = [...this.pools.values(), ...this.retired];
+    this.pools.clear();
+    this.retired.clear();
+    await Promise.all(pools.map((pool) => pool.close()));
     this.stager?.cleanup();
     liveRunners.delete(this);
   }
 
   /** Synchronous cleanup, for process exit. */
   public killAll(): void {
-    for (const instance of [...this.pools.values()].flatMap((pool) => pool.instances)) {
-      const pid = instance.pid;
-      if (pid !== undefined) {
+    for (const instance of [...this.pools.values(), ...this.retired].flatMap((pool) => pool.instances)) {
+      for (const pid of instance.processGroups) {
         try {
           process.kill(-pid, 'SIGKILL');
         } catch {
@@ -247,19 +283,21 @@ export class LocalRunner {
   /**
    * Runs one invocation in an environment of the function version: a warm one if one is idle, else a new one.
    * Beyond the function's concurrency a synchronous call is throttled; an `Event` invocation (`wait`) waits.
+   * The environment stays busy until the invocation has ended: extensions may still run after the answer.
    */
   private async execute(target: ResolvedTarget, payload: Buffer, requestId: string, clientContext?: string, wait = false): Promise<InstanceResult> {
     const gate = this.gateOf(target.fn);
+    const pool = this.poolOf(target); // taken now: a reload while this call waits does not move it to the new code
     if (wait) {
       await gate.enter();
     } else {
       gate.enterOrThrottle();
     }
+    let ended: Promise<void> = Promise.resolve();
     try {
       if (this.closed) {
         throw new InvokeError('ServiceException', 'The local runner is closed');
       }
-      const pool = this.poolOf(target);
       const instance = await pool.acquire();
       const result = await instance.invoke({
         requestId,
@@ -269,10 +307,10 @@ export class LocalRunner {
         clientContext,
       });
       // A failed environment (timeout, crash, init error) is closed: the next invocation gets a fresh one.
-      await pool.release(instance);
+      ended = result.ended.then(() => pool.release(instance));
       return result;
     } finally {
-      gate.leave();
+      void ended.catch(() => undefined).then(() => gate.leave());
     }
   }
 
@@ -287,7 +325,7 @@ export class LocalRunner {
   }
 
   private poolOf(target: ResolvedTarget): InstancePool {
-    const key = `${target.fn.stack.artifactId}/${target.fn.logicalId}@${target.executedVersion}`;
+    const key = `${environmentKey(target.fn)}@${target.executedVersion}`;
     let pool = this.pools.get(key);
     if (!pool) {
       pool = new InstancePool(() => this.startInstance(target));

@@ -14,6 +14,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Freezer } from './freezer';
+import { Extensions } from './extensions';
+import { ExtensionFailure } from './extensions-api';
 import { FunctionInfo } from './function-discovery';
 import { DEFAULT_INIT_TIMEOUT_MS, MAX_SYNC_PAYLOAD_BYTES } from './lambda-limits';
 import { MemoryCell, MemoryLimiter } from './memory-limit';
@@ -65,10 +67,20 @@ export interface InstanceResult {
   readonly functionError?: string;
   /** The error type, for function errors (from the runtime's header or body, or Lambda's own). */
   readonly errorType?: string;
-  /** This invocation's log, START to REPORT, init output of a cold start included. */
+  /**
+   * This invocation's log, START to REPORT, init output of a cold start included. When extensions
+   * still run after the runtime answered, the log up to the answer (END and REPORT come at `ended`).
+   */
   readonly log: string;
   readonly durationMs: number;
+  /**
+   * When the invocation is over: at once, or, with extensions subscribed to `INVOKE`, when each of
+   * them has called `next` again (Lambda answers the caller first). The environment is busy until then.
+   */
+  readonly ended: Promise<void>;
 }
+
+type Answer = Omit<InstanceResult, 'log' | 'durationMs' | 'ended'>;
 
 type InitOutcome =
   | { readonly ok: true }
@@ -89,7 +101,26 @@ export class RuntimeInstance {
       maxResponseBytes: MAX_SYNC_PAYLOAD_BYTES,
       timeoutMs: spec.fn.timeoutSeconds * 1000,
     });
-    return new RuntimeInstance(spec, server);
+    const startedAt = performance.now();
+    const environment = spec.environment(server.address);
+    // Extension init comes first: the external extensions start and register before the runtime starts.
+    const early = new LogBuffer();
+    let output = (text: string): void => {
+      early.push(text);
+      spec.onLog?.(text);
+    };
+    const extensions = Extensions.launch({
+      optDir: spec.optDir,
+      environment,
+      metadata: { functionName: spec.fn.functionName, functionVersion: spec.executedVersion, handler: spec.fn.handler ?? '', accountId: spec.fn.stack.account },
+      output: (text) => output(text),
+    });
+    server.addRoutes((req, res) => extensions.api.handle(req, res));
+    const initTimeoutMs = spec.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS;
+    const registered = await withTimeout(extensions.registered().then(() => true), initTimeoutMs);
+    const instance = new RuntimeInstance(spec, server, { environment, extensions, early, startedAt, registered: registered === true });
+    output = (text) => instance.output(text);
+    return instance;
   }
 
   private readonly server: RuntimeApiServer;
@@ -97,9 +128,11 @@ export class RuntimeInstance {
   private readonly init: Promise<InitOutcome>;
   private readonly exited: Promise<void>;
   private readonly stdioClosed: Promise<void>;
-  private readonly startedAt = performance.now();
+  private readonly startedAt: number;
+  private readonly extensions: Extensions;
   private exitStatus?: string;
-  private pendingLog = new LogBuffer();
+  private pendingLog: LogBuffer;
+  private shutdownReason: 'spindown' | 'timeout' | 'failure' = 'spindown';
   private captured?: LogBuffer;
   private initDurationMs?: number;
   private reportInit = true;
@@ -110,9 +143,23 @@ export class RuntimeInstance {
   private readonly freezer = new Freezer((signal) => this.signalGroup(signal));
   private readonly memory: MemoryCell;
 
-  private constructor(private readonly spec: RuntimeInstanceSpec, server: RuntimeApiServer) {
+  private constructor(private readonly spec: RuntimeInstanceSpec, server: RuntimeApiServer, phase: ExtensionPhase) {
     this.server = server;
     this.memory = spec.memory ?? MemoryLimiter.of('none').cell(spec.fn.memorySize);
+    this.extensions = phase.extensions;
+    this.pendingLog = phase.early;
+    this.startedAt = phase.startedAt;
+    const initTimeoutMs = spec.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS;
+    const extensionFailure = phase.extensions.failure;
+    if (extensionFailure || !phase.registered) {
+      this.exited = this.stdioClosed = Promise.resolve();
+      this.init = Promise.resolve(extensionFailure
+        ? { ok: false, errorType: extensionFailure.errorType, message: extensionFailure.message }
+        : { ok: false, errorType: 'Sandbox.Timedout', message: `Init timed out after ${(initTimeoutMs / 1000).toFixed(2)} seconds` });
+      this.failed = true;
+      this.output(phase.extensions.logLines());
+      return;
+    }
     const bootstrap = findBootstrap(spec.taskRoot, spec.optDir);
     if (!bootstrap) {
       this.exited = this.stdioClosed = Promise.resolve();
@@ -134,7 +181,7 @@ export class RuntimeInstance {
     const { file, args } = spec.launch?.(bootstrap) ?? { file: bootstrap, args: [] };
     const child = spawn(file, args, {
       cwd: spec.taskRoot,
-      env: spec.environment(server.address),
+      env: phase.environment,
       detached: true, // its own process group, so that a timeout kills the handler's children too
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -181,20 +228,27 @@ export class RuntimeInstance {
           } else {
             this.failed = true;
           }
+          this.output(this.extensions.logLines());
           resolve(outcome);
         }
       };
-      // The runtime is initialized when it first asks for an event.
+      // Init is over when the runtime first asks for an event and every registered extension has called next.
       const poll = setInterval(() => {
         if (this.server.nextCalls > 0) {
-          settle({ ok: true });
+          this.extensions.api.closeRegistration();
+          if (this.extensions.initialized) {
+            settle({ ok: true });
+          }
         }
       }, 1);
-      const initTimeoutMs = spec.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS;
+      this.extensions.onFailure((f) => {
+        this.killGroup();
+        settle({ ok: false, errorType: f.errorType, message: f.message });
+      });
       const limit = setTimeout(() => {
         this.killGroup();
         settle({ ok: false, errorType: 'Sandbox.Timedout', message: `Init timed out after ${(initTimeoutMs / 1000).toFixed(2)} seconds` });
-      }, initTimeoutMs);
+      }, Math.max(0, initTimeoutMs - (performance.now() - this.startedAt)));
       server.onInitError((e) => {
         settle({ ok: false, errorType: e.errorType ?? 'Runtime.Unknown', body: e.body });
         // The runtime should exit now; Lambda does not keep a failed environment.
@@ -221,26 +275,73 @@ export class RuntimeInstance {
     this.captured = log;
     const started = performance.now();
     this.output(`START RequestId: ${inv.requestId} Version: ${this.spec.executedVersion}\n`);
-    let result: Omit<InstanceResult, 'log' | 'durationMs'>;
+    let result: Answer;
     let status: string | undefined;
+    let extensionsDone: Promise<string | undefined> = Promise.resolve(undefined);
     if (!init.ok) {
       await this.settleOutput();
       result = this.initFailure(init, inv.requestId);
       status = `Status: error\tError Type: ${result.errorType}`;
     } else {
-      const outcome = await this.dispatch(inv);
+      const deadlineMs = Date.now() + this.spec.fn.timeoutSeconds * 1000;
+      const extensionsInvoked = this.extensions.subscribedToInvoke
+        ? this.extensions.invoke({ requestId: inv.requestId, deadlineMs, invokedFunctionArn: inv.invokedFunctionArn, traceId: inv.traceId })
+        : undefined;
+      const outcome = await this.dispatch(inv, deadlineMs);
       result = outcome.result;
       status = outcome.status;
+      if (extensionsInvoked && this.alive) {
+        extensionsDone = this.awaitExtensions(extensionsInvoked, deadlineMs, inv.requestId);
+      }
     }
     const durationMs = performance.now() - started;
-    this.output(`END RequestId: ${inv.requestId}\n`);
-    this.output(this.report(inv.requestId, durationMs, status));
-    this.captured = undefined;
-    if (this.spec.freeze && this.alive) {
-      // Frozen once the runtime asks for the next event; thawed when it comes.
-      this.freezer.freezeWhen(() => this.server.nextCalls > this.invocations);
+    const answeredLog = log.text();
+    const ended = extensionsDone.then((extensionStatus) => {
+      this.output(`END RequestId: ${inv.requestId}\n`);
+      this.output(this.report(inv.requestId, performance.now() - started, extensionStatus ?? status));
+      this.captured = undefined;
+      if (this.spec.freeze && this.alive) {
+        // Frozen once the runtime asks for the next event; thawed when it comes.
+        this.freezer.freezeWhen(() => this.server.nextCalls > this.invocations);
+      }
+    });
+    if (this.extensions.subscribedToInvoke && init.ok) {
+      return { ...result, log: answeredLog, durationMs, ended };
     }
-    return { ...result, log: log.text(), durationMs };
+    await ended;
+    return { ...result, log: log.text(), durationMs, ended };
+  }
+
+  /**
+   * After the runtime answered: waits for the extensions to call next again, until the function's deadline.
+   * Resolves with the REPORT status when they failed or ran out of time (the environment is then reset).
+   */
+  private async awaitExtensions(invoked: Promise<void>, deadlineMs: number, requestId: string): Promise<string | undefined> {
+    const inTime = await withTimeout(invoked.then(() => true), Math.max(0, deadlineMs - Date.now()));
+    const failure = this.extensions.failure;
+    if (failure) {
+      this.failEnvironment(failure, requestId);
+      return `Status: error\tError Type: ${failure.errorType}`;
+    }
+    if (inTime !== true) {
+      this.failed = true;
+      this.shutdownReason = 'timeout';
+      this.killGroup();
+      this.output(`${new Date().toISOString()} ${requestId} Task timed out after ${this.spec.fn.timeoutSeconds.toFixed(2)} seconds\n`);
+      return 'Status: timeout';
+    }
+    return undefined;
+  }
+
+  /** An extension failed: the environment is reset, with the error in the log as in the response. */
+  private failEnvironment(failure: ExtensionFailure, requestId: string): Answer {
+    this.failed = true;
+    this.shutdownReason = 'failure';
+    this.killGroup();
+    this.server.cancelPending(failure.message);
+    const message = `RequestId: ${requestId} Error: ${failure.message}`;
+    this.output(`${message}\n${failure.errorType}\n`);
+    return errorResult(failure.errorType, message);
   }
 
   /**
@@ -254,10 +355,11 @@ export class RuntimeInstance {
     }
     this.closed = true;
     this.freezer.thaw(); // a stopped process would not act on SIGTERM
+    const graceMs = this.extensions.shutdownGraceMs(SHUTDOWN_GRACE_MS);
     this.signalGroup('SIGTERM');
-    await withTimeout(this.exited, SHUTDOWN_GRACE_MS);
+    await withTimeout(Promise.all([this.exited, this.extensions.shutdown(this.shutdownReason, Date.now() + graceMs)]), graceMs);
     this.killGroup();
-    await withTimeout(this.exited, 2000);
+    await withTimeout(Promise.all([this.exited, this.extensions.kill()]), 2000);
     await this.server.close();
     this.memory.remove();
     if (this.spec.scratchDir !== undefined) {
@@ -270,21 +372,23 @@ export class RuntimeInstance {
     return this.freezer.isFrozen;
   }
 
-  /** The process group ID, for last-resort cleanup on process exit. */
-  public get pid(): number | undefined {
-    return this.child?.pid;
+  /** The process group IDs of the runtime and the extensions, for last-resort cleanup on process exit. */
+  public get processGroups(): number[] {
+    return [...(this.child?.pid === undefined ? [] : [this.child.pid]), ...this.extensions.pids];
   }
 
-  private async dispatch(inv: InstanceInvocation): Promise<{ result: Omit<InstanceResult, 'log' | 'durationMs'>; status?: string }> {
-    const timeoutMs = this.spec.fn.timeoutSeconds * 1000;
+  private async dispatch(inv: InstanceInvocation, deadlineMs: number): Promise<{ result: Answer; status?: string }> {
+    const timeoutMs = Math.max(0, deadlineMs - Date.now());
     const rejectedBefore = this.rejectedResponses();
     const oomBefore = this.memory.oomKills();
     let timer: NodeJS.Timeout | undefined;
+    const extensionFailed = this.extensions.failed();
     const outcome = await Promise.race([
+      extensionFailed.failure.then((f) => ({ kind: 'extension' as const, f })),
       this.server.invoke({
         payload: inv.payload,
         requestId: inv.requestId,
-        deadlineMs: Date.now() + timeoutMs,
+        deadlineMs,
         invokedFunctionArn: inv.invokedFunctionArn,
         traceId: inv.traceId,
         clientContext: inv.clientContext,
@@ -294,7 +398,13 @@ export class RuntimeInstance {
       }),
     ]);
     clearTimeout(timer);
+    extensionFailed.cancel();
     this.sampleMemory();
+
+    if (outcome.kind === 'extension') {
+      await this.settleOutput();
+      return { result: this.failEnvironment(outcome.f, inv.requestId), status: `Status: error\tError Type: ${outcome.f.errorType}` };
+    }
 
     if (outcome.kind !== 'timeout' && this.memory.oomKills() > oomBefore) {
       // Over MemorySize: Lambda ends the invocation and does not keep the environment.
@@ -309,6 +419,7 @@ export class RuntimeInstance {
 
     if (outcome.kind === 'timeout') {
       this.failed = true;
+      this.shutdownReason = 'timeout';
       this.killGroup();
       this.server.cancelPending('Task timed out');
       await this.settleOutput();
@@ -320,6 +431,7 @@ export class RuntimeInstance {
       };
     }
     if (outcome.kind === 'gone') {
+      this.shutdownReason = 'failure';
       await this.settleOutput();
       const message = `RequestId: ${inv.requestId} Error: ${exitMessage(this.exitStatus ?? 'unknown')}`;
       this.output(`${message}\nRuntime.ExitError\n`);
@@ -339,7 +451,7 @@ export class RuntimeInstance {
     return { result: { payload: r.body, functionError: 'Unhandled', errorType: r.errorType ?? errorTypeOf(r.body) } };
   }
 
-  private initFailure(init: Extract<InitOutcome, { ok: false }>, requestId: string): Omit<InstanceResult, 'log' | 'durationMs'> {
+  private initFailure(init: Extract<InitOutcome, { ok: false }>, requestId: string): Answer {
     if (init.body !== undefined && isJson(init.body)) {
       // What the runtime posted to /runtime/init/error is what the caller gets.
       return { payload: init.body, functionError: 'Unhandled', errorType: errorTypeOf(init.body) ?? init.errorType };
@@ -368,8 +480,8 @@ export class RuntimeInstance {
     return fields.join('\t') + '\t\n';
   }
 
-  /** Output of the runtime: to the current invocation's log, or kept for the next one. */
-  private output(text: string): void {
+  /** Output of the runtime and the extensions: to the current invocation's log, or kept for the next one. */
+  public output(text: string): void {
     (this.captured ?? this.pendingLog).push(text);
     this.spec.onLog?.(text);
   }
@@ -478,7 +590,7 @@ function describeSpawnError(e: Error): string {
   }
 }
 
-function errorResult(errorType: string, errorMessage: string): Omit<InstanceResult, 'log' | 'durationMs'> {
+function errorResult(errorType: string, errorMessage: string): Answer {
   return { payload: Buffer.from(JSON.stringify({ errorType, errorMessage })), functionError: 'Unhandled', errorType };
 }
 
@@ -500,13 +612,26 @@ function errorTypeOf(body: Buffer): string | undefined {
   }
 }
 
-/** How long a runtime may take to exit after SIGTERM when the runner closes it. */
+/** How long a runtime without extensions may take to exit after SIGTERM when the runner closes it. */
 const SHUTDOWN_GRACE_MS = 500;
 
-async function withTimeout(p: Promise<unknown>, ms: number): Promise<void> {
+/** What the extension init phase left for the runtime's init. */
+interface ExtensionPhase {
+  readonly environment: Record<string, string>;
+  readonly extensions: Extensions;
+  /** The extensions' output so far. */
+  readonly early: LogBuffer;
+  readonly startedAt: number;
+  /** Whether every external extension registered within the init timeout. */
+  readonly registered: boolean;
+}
+
+/** Waits for `p` at most `ms`: its value, or `undefined` when the time ran out. */
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([p, new Promise((resolve) => {
-    timer = setTimeout(resolve, ms);
+  const result = await Promise.race([p, new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
   })]);
   clearTimeout(timer);
+  return result;
 }

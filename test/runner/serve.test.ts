@@ -128,8 +128,12 @@ describe('serve over plain HTTP', () => {
     expect(unknownQualifier.status).toBe(404);
     expect(unknownQualifier.headers['x-amzn-errortype']).toBe('ResourceNotFoundException');
 
-    const wrongPath = await post('/2015-03-31/functions/echo-fn', '', {}, 'GET');
+    // GET /functions/echo-fn is GetFunction (see aws-cli.test.ts); other operations are unknown
+    const wrongPath = await post('/2015-03-31/functions/echo-fn', '', {}, 'DELETE');
     expect(wrongPath.status).toBe(404);
+    expect(wrongPath.headers['x-amzn-errortype']).toBe('UnknownOperationException');
+    const unknownRead = await post('/2015-03-31/functions/echo-fn/policy', '', {}, 'GET');
+    expect(unknownRead.status).toBe(404);
   });
 
   test('the response headers of a successful invocation', async () => {
