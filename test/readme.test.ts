@@ -38,6 +38,8 @@ const COVERAGE: { command: RegExp; here?: string; runBy?: string }[] = [
   { command: /^npx cdk-custom-runtime serve /, here: 'the local runner section runs as written' },
   { command: /^printf '[^']*' > event\.json$/, here: 'the local runner section runs as written' },
   { command: /^aws lambda invoke --endpoint-url \S+ --no-sign-request /, here: 'the local runner section runs as written' },
+  { command: /^aws lambda list-functions --endpoint-url \S+ --no-sign-request$/, here: 'the local runner section runs as written' },
+  { command: /^npx cdk-custom-runtime event /, here: 'the local runner section runs as written' },
 ];
 
 afterAll(() => removeTempDirs());
@@ -113,8 +115,10 @@ describe('every command the README shows is run', () => {
     expect(fs.readFileSync(path.join(work, 'response.json'), 'utf8')).toBe('{"message":"Hello, Ada!"}');
 
     // npx cdk-custom-runtime serve --port 3001 (on a free port here), then the AWS CLI against it
-    expect(find('npx cdk-custom-runtime serve')).toEqual(['npx', 'cdk-custom-runtime', 'serve', '--port', '3001']);
-    const serve = await startServe(['--app', path.join(work, 'cdk.out'), '--quiet']);
+    expect(find('npx cdk-custom-runtime serve')).toEqual(['npx', 'cdk-custom-runtime', 'serve', '--port', '3001', '--watch']);
+    // No credentials anywhere: --no-sign-request is what lets the CLI call at all.
+    const awsEnv = { PATH: process.env.PATH, HOME: work, AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+    const serve = await startServe(['--app', path.join(work, 'cdk.out'), '--watch', '--quiet']);
     try {
       const aws = find('aws lambda invoke').map((a) => a.replace('http://127.0.0.1:3001', serve.url));
       expect(aws).toContain('--no-sign-request');
@@ -123,13 +127,26 @@ describe('every command the README shows is run', () => {
       const printed = execFileSync(path.join(awsBin, 'aws'), aws.slice(1), {
         cwd: work,
         encoding: 'utf8',
-        // No credentials anywhere: --no-sign-request is what lets the CLI call at all.
-        env: { PATH: process.env.PATH, HOME: work, AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
+        env: awsEnv,
       });
       expect(JSON.parse(printed)).toMatchObject({ StatusCode: 200, ExecutedVersion: '1' });
       expect(fs.readFileSync(path.join(work, 'response.json'), 'utf8')).toBe('{"message":"Hello, Ada!"}');
+
+      const list = find('aws lambda list-functions').map((a) => a.replace('http://127.0.0.1:3001', serve.url));
+      const listed = JSON.parse(execFileSync(path.join(awsBin, 'aws'), list.slice(1), { cwd: work, encoding: 'utf8', env: awsEnv }));
+      expect(listed.Functions).toEqual([expect.objectContaining({ FunctionName: expect.stringMatching(/Greeter/), Runtime: 'provided.al2023' })]);
     } finally {
       await serve.stop();
     }
+
+    // npx cdk-custom-runtime event schedule ... > event.json, then the second invoke reads it
+    const [eventLine, eventInvokeLine] = commands.filter((c) => c.startsWith('npx cdk-custom-runtime event ') || c.includes('file://event.json'));
+    const [eventArgs, redirect] = eventLine.split(' > ');
+    const event = await runCli(rename(argv(eventArgs)).slice(2), { cwd: work });
+    expect(event.status).toBe(0);
+    fs.writeFileSync(path.join(work, redirect.trim()), event.stdout);
+    const fromEvent = await runCli(rename(argv(eventInvokeLine)).slice(2), { cwd: work });
+    expect(JSON.parse(fromEvent.stdout)).toMatchObject({ StatusCode: 200, ExecutedVersion: '1' });
+    expect(fs.readFileSync(path.join(work, 'response.json'), 'utf8')).toBe('{"message":"Hello, night shift!"}');
   }, 300_000);
 });
