@@ -219,9 +219,14 @@ describe('tuning and turning off', () => {
       },
     }, stack);
     const alarms = alarmsOf(stack);
-    expect(Object.keys(alarms).sort()).toEqual(ALL.filter(a => a !== 'Throttles'));
-    expect(alarms.ErrorRate.Threshold).toBe(2.5);
-    expect(alarms.Duration).toMatchObject({ Threshold: 27000, Period: 300, EvaluationPeriods: 1 }); // 90% of the 30-second timeout
+    // Duration, evaluated differently now, leaves the shared alarm; the two async conditions, both rolling back, share one.
+    expect(Object.keys(alarms).sort()).toEqual(['DeadLetterMessagesAsyncDeliveryFailures', 'Duration', 'ErrorRate']);
+    const expression = (alarm: any): string => alarm.Metrics.find((m: any) => m.Expression).Expression;
+    expect(expression(alarms.ErrorRate)).toContain('100 * FILL(errors, 0) >= 2.5 * FILL(invocations, 0)');
+    expect(expression(alarms.ErrorRate)).not.toContain('throttles');
+    expect(expression(alarms.Duration)).toBe('IF(FILL(duration, 0) >= 27000, 1, 0)'); // 90% of the 30-second timeout
+    expect(alarms.Duration.EvaluationPeriods).toBe(1);
+    expect(alarms.Duration.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Period)).toEqual([300]);
     for (const alarm of Object.values(alarms)) {
       expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^OnCall/) }]);
     }

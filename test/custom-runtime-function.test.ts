@@ -15,18 +15,17 @@ describe('CustomRuntimeFunction with nothing but code and handler', () => {
   const fn = new CustomRuntimeFunction(stack, 'Echo', { code: echoCode(), handler: 'function.handler' });
   const template = Template.fromStack(stack);
 
-  test('is 14 resources: layer, function, version, alias, role and policy, log group, dead-letter queue and policy, 5 alarms', () => {
+  test('is 11 resources: layer, function, version, alias, role with inline policies, log group, dead-letter queue and policy, 3 alarms', () => {
     expect(resourceCounts(stack)).toEqual({
       'AWS::Lambda::LayerVersion': 1,
       'AWS::Lambda::Function': 1,
       'AWS::Lambda::Version': 1,
       'AWS::Lambda::Alias': 1,
       'AWS::IAM::Role': 1,
-      'AWS::IAM::Policy': 1,
       'AWS::Logs::LogGroup': 1,
       'AWS::SQS::Queue': 1,
       'AWS::SQS::QueuePolicy': 1,
-      'AWS::CloudWatch::Alarm': 5,
+      'AWS::CloudWatch::Alarm': 3,
     });
     expect(snapshotOf(stack)).toMatchSnapshot();
   });
