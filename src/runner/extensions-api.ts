@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
-import { readBody } from './http-messages';
+import { errorBodyField, readBody } from './http-messages';
 
 const PREFIX = '/2020-01-01/extension/';
 /** At most 10 extensions per function, external and internal together. */
@@ -209,7 +209,7 @@ export class ExtensionsApi {
     extension.state = isInit ? 'InitError' : 'ExitError';
     extension.disconnect();
     reply(res, 202, { status: 'OK' });
-    const reported = messageOf(body);
+    const reported = errorBodyField(body, 'errorMessage');
     const failure: ExtensionFailure = {
       name: extension.name,
       errorType: isInit ? EXTENSION_ERRORS.initError : EXTENSION_ERRORS.exitError,
@@ -271,15 +271,6 @@ function header(req: http.IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** The `errorMessage` of a posted error body, if it has one. */
-function messageOf(body: Buffer): string | undefined {
-  try {
-    const parsed = JSON.parse(body.toString('utf8'));
-    return typeof parsed?.errorMessage === 'string' ? parsed.errorMessage : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function reply(res: http.ServerResponse, status: number, body: object): void {
   const text = JSON.stringify(body);

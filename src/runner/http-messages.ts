@@ -40,3 +40,13 @@ export function readBody(req: http.IncomingMessage, limit: number): Promise<Read
     req.on('error', reject);
   });
 }
+
+/** A string field of a JSON error body (`errorType`, `errorMessage`), if the body is JSON and has one. */
+export function errorBodyField(body: Buffer, field: 'errorType' | 'errorMessage'): string | undefined {
+  try {
+    const value = JSON.parse(body.toString('utf8'))?.[field];
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

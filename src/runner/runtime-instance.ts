@@ -13,10 +13,11 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Freezer } from './freezer';
 import { Extensions } from './extensions';
 import { ExtensionFailure } from './extensions-api';
+import { Freezer } from './freezer';
 import { FunctionInfo } from './function-discovery';
+import { errorBodyField } from './http-messages';
 import { DEFAULT_INIT_TIMEOUT_MS, MAX_SYNC_PAYLOAD_BYTES } from './lambda-limits';
 import { MemoryCell, MemoryLimiter } from './memory-limit';
 import { RuntimeApiServer } from './runtime-api-server';
@@ -448,13 +449,13 @@ export class RuntimeInstance {
     if (r.kind === 'response') {
       return { result: { payload: r.body } };
     }
-    return { result: { payload: r.body, functionError: 'Unhandled', errorType: r.errorType ?? errorTypeOf(r.body) } };
+    return { result: { payload: r.body, functionError: 'Unhandled', errorType: r.errorType ?? errorBodyField(r.body, 'errorType') } };
   }
 
   private initFailure(init: Extract<InitOutcome, { ok: false }>, requestId: string): Answer {
     if (init.body !== undefined && isJson(init.body)) {
       // What the runtime posted to /runtime/init/error is what the caller gets.
-      return { payload: init.body, functionError: 'Unhandled', errorType: errorTypeOf(init.body) ?? init.errorType };
+      return { payload: init.body, functionError: 'Unhandled', errorType: errorBodyField(init.body, 'errorType') ?? init.errorType };
     }
     const text = init.message ?? (init.body && init.body.length > 0 ? init.body.toString('utf8') : 'Runtime failed to initialize');
     const message = `RequestId: ${requestId} Error: ${text}`;
@@ -603,14 +604,6 @@ function isJson(body: Buffer): boolean {
   }
 }
 
-function errorTypeOf(body: Buffer): string | undefined {
-  try {
-    const parsed = JSON.parse(body.toString('utf8'));
-    return typeof parsed?.errorType === 'string' ? parsed.errorType : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** How long a runtime without extensions may take to exit after SIGTERM when the runner closes it. */
 const SHUTDOWN_GRACE_MS = 500;

@@ -12,6 +12,7 @@ import * as path from 'path';
 import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { LocalRunner } from '../../src/runner/local-runner';
 import { ShellRuntime } from '../../src/shell-runtime';
 
 export const RUNNER_FIXTURES = path.join(__dirname, '..', 'fixtures', 'runner');
@@ -127,4 +128,20 @@ export function envOf(buffer: Buffer): Record<string, string> {
     }
   }
   return out;
+}
+
+/**
+ * An opener of local runners for one test file, warnings silenced: every runner it opened is closed after each test.
+ * Call it once, at the top level of the file.
+ */
+export function runnerOpener(): (assemblyDir: string, options?: Parameters<typeof LocalRunner.open>[1]) => LocalRunner {
+  const runners: LocalRunner[] = [];
+  afterEach(async () => {
+    await Promise.all(runners.splice(0).map((r) => r.close()));
+  });
+  return (assemblyDir, options = {}) => {
+    const runner = LocalRunner.open(assemblyDir, { onWarning: () => undefined, ...options });
+    runners.push(runner);
+    return runner;
+  };
 }

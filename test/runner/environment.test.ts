@@ -1,18 +1,10 @@
 import { Fn, Stack } from 'aws-cdk-lib';
-import { envOf, removeTempDirs, shellFunction, synth } from './assembly';
+import { envOf, removeTempDirs, runnerOpener, shellFunction, synth } from './assembly';
 import { LocalRunner } from '../../src/runner/local-runner';
 
 // The runtime's environment, built from scratch as Lambda builds it.
 
-const runners: LocalRunner[] = [];
-function open(assemblyDir: string, options: Parameters<typeof LocalRunner.open>[1] = {}): LocalRunner {
-  const runner = LocalRunner.open(assemblyDir, { onWarning: () => undefined, ...options });
-  runners.push(runner);
-  return runner;
-}
-afterEach(async () => {
-  await Promise.all(runners.splice(0).map((r) => r.close()));
-});
+const open = runnerOpener();
 afterAll(() => removeTempDirs());
 
 let app: string;

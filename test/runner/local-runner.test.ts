@@ -2,20 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { envOf, fixtureLayer, fixtureRuntimeLayer, removeTempDirs, runtimeLayer, RUNNER_FIXTURES, shellFunction, synth, synthFunctions, tempDir } from './assembly';
+import { envOf, fixtureLayer, fixtureRuntimeLayer, removeTempDirs, runnerOpener, runtimeLayer, RUNNER_FIXTURES, shellFunction, synth, synthFunctions, tempDir } from './assembly';
 import { isAlive } from './processes';
-import { LocalRunner } from '../../src/runner/local-runner';
 
-const runners: LocalRunner[] = [];
-function open(assemblyDir: string, options: Parameters<typeof LocalRunner.open>[1] = {}): LocalRunner {
-  const runner = LocalRunner.open(assemblyDir, { onWarning: () => undefined, ...options });
-  runners.push(runner);
-  return runner;
-}
-
-afterEach(async () => {
-  await Promise.all(runners.splice(0).map((r) => r.close()));
-});
+const open = runnerOpener();
 afterAll(() => removeTempDirs());
 
 function json(buffer: Buffer): any {
