@@ -20,9 +20,7 @@ describe('AWS Control Tower proactive controls (cdk-validator-cfnguard)', () => 
     expect(findings).toEqual([
       expect.stringMatching(/^CT\.CLOUDWATCH\.PR\.1 GateStack\/FnAlarmsAsyncDeliveryFailures[0-9A-F]{8}: /),
       expect.stringMatching(/^CT\.CLOUDWATCH\.PR\.1 GateStack\/FnAlarmsDeadLetterMessages[0-9A-F]{8}: /),
-      expect.stringMatching(/^CT\.CLOUDWATCH\.PR\.1 GateStack\/FnAlarmsDuration[0-9A-F]{8}: /),
-      expect.stringMatching(/^CT\.CLOUDWATCH\.PR\.1 GateStack\/FnAlarmsErrorRate[0-9A-F]{8}: /),
-      expect.stringMatching(/^CT\.CLOUDWATCH\.PR\.1 GateStack\/FnAlarmsThrottles[0-9A-F]{8}: /),
+      expect.stringMatching(/^CT\.CLOUDWATCH\.PR\.1 GateStack\/FnAlarmsErrorRateThrottlesDuration[0-9A-F]{8}: /),
       expect.stringMatching(/^CT\.CLOUDWATCH\.PR\.2 GateStack\/FnLogGroup[0-9A-F]{8}: /),
       expect.stringMatching(/^CT\.CLOUDWATCH\.PR\.3 GateStack\/FnLogGroup[0-9A-F]{8}: /),
       expect.stringMatching(/^CT\.LAMBDA\.PR\.3 GateStack\/FnFunction[0-9A-F]{8}: /),
