@@ -68,6 +68,14 @@ export interface InvokeRequest {
   readonly payload?: Buffer | string;
   /** Base64-encoded JSON object, passed to the runtime for synchronous invocations. */
   readonly clientContext?: string;
+  /**
+   * Receives the response of a function that streams, as it arrives (`InvokeWithResponseStream`);
+   * the result's payload is then empty. A buffered function's response is in the payload.
+   * @default - a streamed response is collected into the payload, up to 6 MB, as Invoke does
+   */
+  readonly onResponseChunk?: (chunk: Buffer) => void;
+  /** @default - a random UUID */
+  readonly requestId?: string;
 }
 
 export interface InvokeResponse {
@@ -82,6 +90,8 @@ export interface InvokeResponse {
   readonly logResult?: string;
   /** The function's response or error object; empty for Event and DryRun. */
   readonly payload: Buffer;
+  /** The function streamed its response (to `onResponseChunk`, when given). */
+  readonly streamed?: boolean;
 }
 
 /** A line of a local dead-letter queue file. */
@@ -155,7 +165,7 @@ export class LocalRunner {
     const clientContext = invocationType === 'RequestResponse' ? decodeClientContext(request.clientContext) : undefined;
     // Fails here (before a 202) when the code or a layer cannot be found locally.
     this.stage(target.fn);
-    const requestId = randomUUID();
+    const requestId = request.requestId ?? randomUUID();
 
     if (invocationType === 'DryRun') {
       return { statusCode: 204, requestId, payload: Buffer.alloc(0) };
@@ -164,7 +174,7 @@ export class LocalRunner {
       this.enqueueEvent(target, event, requestId);
       return { statusCode: 202, requestId, payload: Buffer.alloc(0) };
     }
-    const result = await this.execute(target, event, requestId, clientContext);
+    const result = await this.execute(target, event, requestId, clientContext, request.onResponseChunk);
     const log = Buffer.from(result.log, 'utf8');
     return {
       statusCode: 200,
@@ -173,6 +183,7 @@ export class LocalRunner {
       functionError: result.functionError,
       logResult: logType === 'Tail' ? log.subarray(Math.max(0, log.length - LOG_TAIL_BYTES)).toString('base64') : undefined,
       payload: result.payload,
+      streamed: result.streamed,
     };
   }
 
@@ -233,7 +244,8 @@ export class LocalRunner {
   }
 
   /** Runs one invocation in the function version's environment, after the ones already queued there. */
-  private execute(target: ResolvedTarget, payload: Buffer, requestId: string, clientContext?: string): Promise<InstanceResult> {
+  private execute(target: ResolvedTarget, payload: Buffer, requestId: string, clientContext?: string,
+    onChunk?: (chunk: Buffer) => void): Promise<InstanceResult> {
     const key = `${target.fn.stack.artifactId}/${target.fn.logicalId}@${target.executedVersion}`;
     let slot = this.slots.get(key);
     if (!slot) {
@@ -256,6 +268,7 @@ export class LocalRunner {
         invokedFunctionArn: target.invokedArn,
         traceId: traceHeader(target.fn.tracingMode === 'Active'),
         clientContext,
+        onChunk,
       });
       if (!instance.alive) {
         // Timed out, crashed or failed to init: the next invocation gets a fresh environment.

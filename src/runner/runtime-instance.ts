@@ -47,6 +47,8 @@ export interface InstanceInvocation {
   readonly invokedFunctionArn: string;
   readonly traceId: string;
   readonly clientContext?: string;
+  /** Receives a streamed response as it arrives (`InvokeWithResponseStream`). @default - collected */
+  readonly onChunk?: (chunk: Buffer) => void;
 }
 
 export interface InstanceResult {
@@ -58,6 +60,8 @@ export interface InstanceResult {
   /** This invocation's log, START to REPORT, init output of a cold start included. */
   readonly log: string;
   readonly durationMs: number;
+  /** The runtime streamed its answer (response mode `streaming`). */
+  readonly streamed?: boolean;
 }
 
 type InitOutcome =
@@ -65,9 +69,9 @@ type InitOutcome =
   | { readonly ok: false; readonly errorType: string; readonly message?: string; readonly body?: Buffer };
 
 /** Lambda's answer when a runtime's response exceeds the limit. */
-function responseTooLarge(): Buffer {
+function responseTooLarge(limit: number): Buffer {
   return Buffer.from(JSON.stringify({
-    errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_SYNC_PAYLOAD_BYTES} bytes).`,
+    errorMessage: `Response payload size exceeded maximum allowed payload size (${limit} bytes).`,
     errorType: 'Function.ResponseSizeTooLarge',
   }));
 }
@@ -249,6 +253,7 @@ export class RuntimeInstance {
         invokedFunctionArn: inv.invokedFunctionArn,
         traceId: inv.traceId,
         clientContext: inv.clientContext,
+        onChunk: inv.onChunk,
       }).then((r) => ({ kind: 'answer' as const, r }), () => ({ kind: 'gone' as const })),
       new Promise<{ kind: 'timeout' }>((resolve) => {
         timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMs);
@@ -281,12 +286,13 @@ export class RuntimeInstance {
     const r = outcome.r;
     if (this.rejectedResponses() > rejectedBefore) {
       // The Runtime API refused an oversized response (413); whatever the runtime did next, Lambda fails the invocation.
-      return { result: { payload: responseTooLarge(), functionError: 'Unhandled', errorType: 'Function.ResponseSizeTooLarge' } };
+      const limit = this.server.exceededResponseLimits[this.server.exceededResponseLimits.length - 1] ?? MAX_SYNC_PAYLOAD_BYTES;
+      return { result: { payload: responseTooLarge(limit), functionError: 'Unhandled', errorType: 'Function.ResponseSizeTooLarge' } };
     }
     if (r.kind === 'response') {
-      return { result: { payload: r.body } };
+      return { result: { payload: r.body, streamed: r.streamed } };
     }
-    return { result: { payload: r.body, functionError: 'Unhandled', errorType: r.errorType ?? errorTypeOf(r.body) } };
+    return { result: { payload: r.body, functionError: 'Unhandled', errorType: r.errorType ?? errorTypeOf(r.body), streamed: r.streamed } };
   }
 
   private initFailure(init: Extract<InitOutcome, { ok: false }>, requestId: string): Omit<InstanceResult, 'log' | 'durationMs'> {
