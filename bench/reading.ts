@@ -5,14 +5,30 @@
  */
 import { ColdStartResult } from './cold-start';
 import { LocalRunnerResult } from './local-runner';
-import { RuntimeOverheadResult } from './runtime-overhead';
+import { RuntimeOverheadResult, WarmResult } from './runtime-overhead';
+import { OURS as OURS_RUNTIME, OURS_CURL, RuntimeUnderTest, TUTORIAL_RUNTIME } from './runtimes';
 import { ms, percent, ratio } from './stats';
 import { HAND_WIRED, OURS, OURS_NO_ALARMS } from './synth-apps';
 import { SynthProfile } from './synth-profile';
 import { fitOf, likeForLike, runOf, SynthScalingResult } from './synth-scaling';
 
-/** Our shell runtime's per-invocation time, at most this fraction of the tutorial's. */
-export const RUNTIME_TARGET = 0.5;
+/** Our shell runtime's per-invocation time (fast path), at most this fraction of the tutorial's, on every server. */
+export const RUNTIME_TARGET = 0.25;
+/** Our runtime's cold start (to its first long poll), at most this multiple of the tutorial's. */
+export const COLD_START_TARGET = 1.0;
+
+/** `runtime`'s median per-invocation time over the tutorial's, in warm result `w`. */
+export function warmRatio(w: WarmResult, runtime: RuntimeUnderTest): number {
+  const median = (r: RuntimeUnderTest): number => w.runs.find((run) => run.runtime === r.name)!.times.median;
+  return median(runtime) / median(TUTORIAL_RUNTIME);
+}
+
+/** The fast path's median for the 1 MiB echo on our server over the curl path's (today's); undefined when one failed. */
+export function oneMiBRatio(o: RuntimeOverheadResult): number | undefined {
+  const mib = o.large.find((l) => l.server === o.warm[0].server && l.bytes === 1024 * 1024)!;
+  const [fast, curl] = mib.outcomes;
+  return fast.ok && curl.ok ? fast.times.median / curl.times.median : undefined;
+}
 /** Synth time, like-for-like, at most this multiple of hand-wired aws-cdk-lib's. */
 export const SYNTH_TARGET = 1.2;
 
@@ -20,45 +36,49 @@ export function reading(overhead: RuntimeOverheadResult, cold: ColdStartResult, 
   synth: SynthScalingResult, profiles: SynthProfile[]): string {
   return `## Reading
 
-${readRuntime(overhead)}
-${readColdStart(cold)}
+${readRuntimeAndColdStart(overhead, cold)}
 ${readLocalRunner(runner)}
 ${readSynth(synth, profiles)}
 ${readResources(synth)}`;
 }
 
-function readRuntime(o: RuntimeOverheadResult): string {
-  const w = o.warm;
-  const wallRatio = w.ours.median / w.tutorial.median;
-  const cpuRatio = w.oursCpuMs / w.tutorialCpuMs;
-  const mib = o.large.find((l) => l.bytes >= 1024 * 1024)!;
-  const kib = o.large.find((l) => l.bytes < 1024 * 1024)!;
-  const loadNote = wallRatio > RUNTIME_TARGET && cpuRatio <= RUNTIME_TARGET
-    ? ` In CPU time, which the machine's other work moves far less, ours is ${ratio(cpuRatio)}: the miss is in
-the waiting, not the work. Under contention every process a runtime starts waits for a core, and
-a fixed delay per invocation weighs more on the shorter loop; rerun on a quiet machine to judge
-the target, and check the load average above.`
-    : ` In CPU time ours is ${ratio(cpuRatio)}.`;
-  const large = mib.tutorial.ok
-    ? 'The tutorial\'s runtime answered the 1 MiB event too.'
-    : `The tutorial's runtime does not survive a 1 MiB event (${kib.label} works): ${mib.tutorial.what}. Calling the handler
-and \`$(...)\` exec nothing, so the event gets through them; the runtime dies when it execs
-\`curl -d "$RESPONSE"\` with the response as one argument, which Linux refuses from 128 KiB on
-("Argument list too long", status 126), and \`set -e\` ends it there with the invocation unanswered
-(Lambda would report the runtime's exit as that invocation's error and start a new environment).`;
-  const ours1MiB = mib.ours.ok
-    ? `the 1 MiB echo took ${ms(mib.ours.times.median)}`
-    : `but the 1 MiB echo failed: ${mib.ours.what}`;
-  return `**Runtime.** Ours answers a trivial event in ${ms(w.ours.median)} against the tutorial's ${ms(w.tutorial.median)} (${ratio(wallRatio)};
-target ${RUNTIME_TARGET}x: ${wallRatio <= RUNTIME_TARGET ? 'met' : 'missed'}).${loadNote} The time goes to starting processes: a curl process costs
-${ms(o.parts.curlRequestMs)} here, ${percent((100 * o.parts.curlRequestMs) / w.ours.median)} of ours, and the tutorial starts two of them and nine other
-processes per event. The rest of ours is bash reading headers and status files, the handler's
-subshell, and the server's side of the HTTP exchanges. The next step down would be to drop curl
-for bash's \`/dev/tcp\` (no process per event, but HTTP parsed in bash); nothing else in the loop
-is worth as much.
+/** The reading of tables 1 and 2. */
+export function readRuntimeAndColdStart(o: RuntimeOverheadResult, c: ColdStartResult): string {
+  return `${readRuntime(o)}
+${readColdStart(c)}`;
+}
 
-**Large events.** ${large} Ours posts the response from a file (\`curl -T\`) and hands large events over on
-stdin: ${ours1MiB}.
+function readRuntime(o: RuntimeOverheadResult): string {
+  const ours = o.warm[0];
+  const run = (r: RuntimeUnderTest) => ours.runs.find((x) => x.runtime === r.name)!;
+  const fast = run(OURS_RUNTIME);
+  const curl = run(OURS_CURL);
+  const tutorial = run(TUTORIAL_RUNTIME);
+  const misses = o.warm.filter((w) => warmRatio(w, OURS_RUNTIME) > RUNTIME_TARGET);
+  const cpuRatio = fast.cpuMs / tutorial.cpuMs;
+  const missNote = misses.length === 0 ? `The ${RUNTIME_TARGET}x target is met on every server.`
+    : `The ${RUNTIME_TARGET}x target is missed on ${misses.map((w) => `${w.server} (${ratio(warmRatio(w, OURS_RUNTIME))})`).join(', ')}. `
+      + 'Where the server closes the connection after every answer, the fast path leaves for curl after its first answer, '
+      + 'as the fallback rules say, and costs what the curl path does; reopening `/dev/tcp` for each request instead (no process, '
+      + 'one connect) would close most of that gap. Elsewhere a miss under load is in the waiting, not the work: compare the CPU columns, '
+      + 'which the machine\'s other work moves far less, and the load average above.';
+  const mib = o.large.find((l) => l.server === ours.server && l.bytes === 1024 * 1024)!;
+  const tutorialMiB = mib.outcomes[2];
+  const large = tutorialMiB.ok
+    ? 'The tutorial\'s runtime answered the 1 MiB event too.'
+    : `The tutorial's runtime does not survive a 1 MiB event: ${tutorialMiB.what}. It dies when it execs
+\`curl -d "$RESPONSE"\` with the response as one argument, which Linux refuses from 128 KiB on
+("Argument list too long", status 126).`;
+  const mibRatio = oneMiBRatio(o);
+  return `**Runtime.** On our server the fast path answers a trivial event in ${ms(fast.times.median)}, the curl path in
+${ms(curl.times.median)} and the tutorial's runtime in ${ms(tutorial.times.median)}: ${ratio(fast.times.median / tutorial.times.median)} of the tutorial's time
+(CPU: ${ratio(cpuRatio)}). ${missNote} The fast path starts no process: what is left is the handler's
+forked subshell (${ms(o.parts.subshellMs)} here), bash reading the answers' headers one byte per read(2), and the server's side
+of the HTTP exchanges; a curl process costs ${ms(o.parts.curlRequestMs)}, which the curl path pays once and the tutorial's twice.
+
+**Large events.** ${large} A 1 MiB echo: fast path / curl path ${mibRatio === undefined ? 'not measured (one failed)' : ratio(mibRatio)}
+(the fast path copies the event with one dd, and posts a response too large for one write with curl,
+as the curl path does).
 `;
 }
 
@@ -67,11 +87,11 @@ function readColdStart(c: ColdStartResult): string {
   const oursFirstToResponse = c.ours.toFirstResponse.median <= c.tutorial.toFirstResponse.median;
   const init = oursFirstToNext
     ? 'ours gets there first.'
-    : 'ours is slower to get there: before its first curl its init removes stale scratch directories, makes its own with `mktemp`, records the shell options before and after sourcing the handler file (to keep the handler\'s options out of the runtime), and removes the records with `rm`, where the tutorial only works out the file name (`echo | cut`) and sources it.';
+    : 'ours is slower to get there: before its first request its init removes stale scratch directories, makes its own with `mktemp`, records the shell options before and after sourcing the handler file (to keep the handler\'s options out of the runtime), and removes the records with `rm`, where the tutorial only works out the file name (`echo | cut`) and sources it.';
   const response = oursFirstToResponse && !oursFirstToNext
     ? ', so the cheaper first invocation more than pays for the longer init.'
     : '.';
-  return `**Cold start.** To its first long poll ours takes ${ms(c.ours.toFirstNext.median)} and the tutorial's ${ms(c.tutorial.toFirstNext.median)}: ${init}
+  return `**Cold start.** To its first long poll ours (fast path) takes ${ms(c.ours.toFirstNext.median)}, on its curl path ${ms(c.oursCurl.toFirstNext.median)}, and the tutorial's ${ms(c.tutorial.toFirstNext.median)}: ${init}
 To the first response: ${ms(c.ours.toFirstResponse.median)} against ${ms(c.tutorial.toFirstResponse.median)}${response}
 `;
 }

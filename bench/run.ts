@@ -17,7 +17,8 @@ import * as path from 'node:path';
 import { measureColdStart } from './cold-start';
 import { measureLocalRunner } from './local-runner';
 import { describeMachine, launchedAt } from './machine';
-import { renderReport } from './report';
+import { readRuntimeAndColdStart } from './reading';
+import { coldStart as renderColdStart, renderReport, runtimeOverhead as renderRuntimeOverhead, runtimeTargetRows } from './report';
 import { measureRuntimeOverhead } from './runtime-overhead';
 import { HAND_WIRED, OURS } from './synth-apps';
 import { profileSynth } from './synth-profile';
@@ -32,7 +33,32 @@ function log(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
+/**
+ * `--runtime`: measures tables 1 and 2 only, and puts them, their rows of the Targets table and their
+ * reading into the RESULTS.md there is; the other tables keep the numbers of their last full run.
+ */
+async function runtimeOnly(): Promise<void> {
+  log('1/2 runtime overhead (ours, both paths, vs the tutorial\'s bootstrap)');
+  const overhead = await measureRuntimeOverhead(log);
+  log('2/2 cold start');
+  const cold = await measureColdStart(log);
+  const old = fs.readFileSync(RESULTS, 'utf8');
+  const between = (text: string, from: string, to: string, replacement: string): string =>
+    text.slice(0, text.indexOf(from)) + replacement + text.slice(text.indexOf(to));
+  const note = `Tables 1 and 2 (and their lines in Targets and Reading) were measured on their own on ${new Date().toISOString()} `
+    + `with \`bench/run.ts --runtime\`, load average ${os.loadavg()[0].toFixed(2)} at the end; the other tables are from the full run described above.\n\n`;
+  let text = between(old, '## 1. ', '## 3. ', `${note}${renderRuntimeOverhead(overhead)}\n${renderColdStart(cold)}\n`);
+  const rows = runtimeTargetRows(overhead, cold).map((cells) => `| ${cells.join(' | ')} |\n`).join('');
+  text = between(text, '| Shell runtime', '| Synth time', rows);
+  text = between(text, '**Runtime.**', '**Local runner.**', `${readRuntimeAndColdStart(overhead, cold)}\n`);
+  fs.writeFileSync(RESULTS, text);
+  log(`updated tables 1 and 2 of ${path.relative(process.cwd(), RESULTS)}`);
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--runtime')) {
+    return runtimeOnly();
+  }
   const launched = launchedAt();
   const machine = describeMachine();
   const startedAt = new Date();

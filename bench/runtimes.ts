@@ -5,16 +5,20 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RuntimeApiServer } from '../src/runner/runtime-api-server';
-import { BOOTSTRAP, FIXTURES, RuntimeHarness, TUTORIAL } from '../test/runtime/harness';
+import { BOOTSTRAP, FIXTURES, HarnessServer, RuntimeHarness, Transport, TUTORIAL } from '../test/runtime/harness';
 
 export interface RuntimeUnderTest {
   readonly name: string;
   readonly command: string[];
+  /** For ours: its path to the Runtime API. @default 'tcp' */
+  readonly transport?: Transport;
 }
 
-/** runtime/shell/bootstrap. */
-export const OURS: RuntimeUnderTest = { name: 'ours (runtime/shell)', command: [BOOTSTRAP] };
+/** runtime/shell/bootstrap on its fast path (the default): one keep-alive /dev/tcp connection. */
+export const OURS: RuntimeUnderTest = { name: 'ours, fast path', command: [BOOTSTRAP] };
+
+/** runtime/shell/bootstrap on its curl path (`LAMBDA_RUNTIME_TRANSPORT=curl`): one curl per invocation. */
+export const OURS_CURL: RuntimeUnderTest = { name: 'ours, curl path', command: [BOOTSTRAP], transport: 'curl' };
 
 /**
  * The seed tutorial's bootstrap. It starts with #!/bin/sh and uses `source` and `pipefail`, which
@@ -27,13 +31,17 @@ export const TUTORIAL_RUNTIME: RuntimeUnderTest = { name: 'tutorial', command: [
  * a fresh RuntimeApiServer is started for it (and closed by `stop()`), so that the long poll of a
  * runtime stopped earlier can never take an event meant for this one.
  */
-export function startRuntime(runtime: RuntimeUnderTest, handler: string, server?: RuntimeApiServer): Promise<RuntimeHarness> {
-  return RuntimeHarness.start({ handler, taskRoot: FIXTURES, command: runtime.command, sharedServer: server });
+export function startRuntime(runtime: RuntimeUnderTest, handler: string, server?: HarnessServer): Promise<RuntimeHarness<HarnessServer>> {
+  return RuntimeHarness.start<HarnessServer>({
+    handler, taskRoot: FIXTURES, command: runtime.command, sharedServer: server, transport: runtime.transport ?? 'tcp',
+  });
 }
 
-/** The runtimes in the order of round `round`: ABBA interleaving, so neither always runs first. */
-export function orderFor<T>(round: number, items: readonly [T, T]): T[] {
-  return round % 2 === 0 ? [items[0], items[1]] : [items[1], items[0]];
+/** The runtimes in the order of round `round`: rotated, and reversed every other round, so none always runs first. */
+export function orderFor<T>(round: number, items: readonly T[]): T[] {
+  const shift = Math.floor(round / 2) % items.length;
+  const rotated = [...items.slice(shift), ...items.slice(0, shift)];
+  return round % 2 === 0 ? rotated : rotated.reverse();
 }
 
 let ticksPerSecond: number | undefined;

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FIXTURES, RuntimeHarness } from './harness';
+import { describeEachTransport, FIXTURES, RuntimeHarness } from './harness';
 
 const NASTY = 'He said "hi" \\ `uname` $HOME $(id) \'single\'\n\ttab\r\nünïcødé ✓ 🚀\n\n';
 
@@ -13,7 +13,7 @@ function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-describe('events and responses', () => {
+describeEachTransport('events and responses', () => {
   let runtime: RuntimeHarness;
   afterEach(async () => { await runtime?.stop(); });
 
@@ -75,7 +75,7 @@ describe('events and responses', () => {
   });
 });
 
-describe('context', () => {
+describeEachTransport('context', () => {
   let runtime: RuntimeHarness;
   afterEach(async () => { await runtime?.stop(); });
 
@@ -126,7 +126,7 @@ describe('context', () => {
   });
 });
 
-describe('state', () => {
+describeEachTransport('state', () => {
   let runtime: RuntimeHarness;
   afterEach(async () => { await runtime?.stop(); });
 
@@ -186,6 +186,6 @@ describe('state', () => {
     runtime = await RuntimeHarness.start({ handler: 'state.wipe_tmp' });
     expect(await runtime.respond('{}')).toBe('wiped\n');
     expect(await runtime.respond('{}')).toBe('wiped\n');
-    expect(runtime.log).toMatch(/scratch directory .* disappeared/);
+    await runtime.waitForLog(/scratch directory .* disappeared/);
   });
 });

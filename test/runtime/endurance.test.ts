@@ -2,15 +2,16 @@
  * Many invocations through one runtime process: each answered exactly once,
  * in order, with no growth in temporary files or open file descriptors.
  */
-import { RuntimeHarness } from './harness';
+import { describeEachTransport, RuntimeHarness } from './harness';
 
-describe('300 invocations', () => {
+describeEachTransport('300 invocations', () => {
   let runtime: RuntimeHarness;
   afterEach(async () => { await runtime?.stop(); });
 
   test('answered exactly once each, in order; no file or descriptor left behind', async () => {
     // GIVEN a runtime that has answered once (its scratch files exist)
-    runtime = await RuntimeHarness.start({ handler: 'context.sequence' });
+    // (all are queued at once: the last one's timeout runs while the 299 before it are answered)
+    runtime = await RuntimeHarness.start({ handler: 'context.sequence', invokeTimeoutMs: 120_000 });
     await runtime.respond('warm-up');
     await runtime.waitForNextCalls(2);
     const filesBefore = runtime.tmpEntries();
@@ -41,7 +42,7 @@ describe('300 invocations', () => {
   });
 
   test('with failures mixed in, the same holds', async () => {
-    runtime = await RuntimeHarness.start({ handler: 'fail.sometimes' });
+    runtime = await RuntimeHarness.start({ handler: 'fail.sometimes', invokeTimeoutMs: 120_000 });
     await runtime.respond('warm-up');
     await runtime.waitForNextCalls(2);
     const filesBefore = runtime.tmpEntries();

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FIXTURES, RuntimeHarness } from './harness';
+import { describeEachTransport, FIXTURES, RuntimeHarness } from './harness';
 import { InvocationResult } from '../../src/runner/runtime-api-server';
 
 interface ErrorBody {
@@ -32,7 +32,7 @@ function errorReport(result: InvocationResult, errorType: string): ErrorBody {
   return body;
 }
 
-describe('a failing handler', () => {
+describeEachTransport('a failing handler', () => {
   let runtime: RuntimeHarness;
   afterEach(async () => { await runtime?.stop(); });
 
@@ -48,7 +48,7 @@ describe('a failing handler', () => {
       + 'He said "no" \\ to C:\\path\ttab\rCR\x01\x02\x1b[31mred\x7f ünïcødé ✓ 🚀');
     expect(failed.body.toString()).toContain('\\u0001\\u0002\\u001b[31m');
     // its stderr went to the log
-    expect(runtime.log).toContain('to stderr: "quoted" back\\slash');
+    await runtime.waitForLog('to stderr: "quoted" back\\slash');
     // AND the loop goes on
     expect(await runtime.respond('next')).toBe('fine: next');
     expect(errorReport(await runtime.invoke('fail'), 'Handler.NonZeroExit').errorMessage).toMatch(/status 3/);
@@ -92,12 +92,12 @@ describe('a failing handler', () => {
   test('a handler in strict mode that reads an unset variable fails its invocation only', async () => {
     runtime = await RuntimeHarness.start({ handler: 'strict.unset_variable' });
     errorReport(await runtime.invoke('{}'), 'Handler.NonZeroExit');
-    expect(runtime.log).toMatch(/NOT_SET_ANYWHERE: unbound variable/);
+    await runtime.waitForLog(/NOT_SET_ANYWHERE: unbound variable/);
     errorReport(await runtime.invoke('{}'), 'Handler.NonZeroExit');
   });
 });
 
-describe('init errors: posted as JSON to /runtime/init/error, then the runtime exits non-zero', () => {
+describeEachTransport('init errors: posted as JSON to /runtime/init/error, then the runtime exits non-zero', () => {
   let runtime: RuntimeHarness;
   let taskRoot: string;
   beforeEach(() => { taskRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'task-root-')); });
@@ -179,7 +179,7 @@ describe('init errors: posted as JSON to /runtime/init/error, then the runtime e
   });
 });
 
-describe('Runtime API answers', () => {
+describeEachTransport('Runtime API answers', () => {
   let runtime: RuntimeHarness;
   afterEach(async () => { await runtime?.stop(); });
 
@@ -212,7 +212,7 @@ describe('Runtime API answers', () => {
     runtime = await RuntimeHarness.start({ handler: 'echo.echo_event' });
     runtime.server.failNextPost(400);
     errorReport(await runtime.invoke('small'), 'Runtime.ResponseRejected');
-    expect(runtime.log).toMatch(/HTTP 400 to the response/);
+    await runtime.waitForLog(/HTTP 400 to the response/);
     expect(await runtime.respond('small')).toBe('small');
   });
 
@@ -247,7 +247,7 @@ describe('Runtime API answers', () => {
   });
 });
 
-describe('killed with SIGKILL', () => {
+describeEachTransport('killed with SIGKILL', () => {
   let runtime: RuntimeHarness;
   afterEach(async () => { await runtime?.stop(); });
 

@@ -5,7 +5,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { InvocationResult, RuntimeApiServer, RuntimeApiServerOptions, RuntimeInvocation } from '../../src/runner/runtime-api-server';
+import { InitError, InvocationResult, RuntimeApiServer, RuntimeApiServerOptions, RuntimeInvocation } from '../../src/runner/runtime-api-server';
 
 export const REPO_ROOT = path.join(__dirname, '..', '..');
 /** The runtime under test. */
@@ -15,18 +15,50 @@ export const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'runtime');
 /** The seed tutorial's runtime and handler. */
 export const TUTORIAL = path.join(FIXTURES, 'tutorial');
 
-export interface HarnessOptions {
+/**
+ * The runtime's two paths to the Runtime API: `tcp`, its keep-alive connection through bash's
+ * `/dev/tcp` (the default), and `curl`, forced with `LAMBDA_RUNTIME_TRANSPORT=curl`.
+ */
+export const TRANSPORTS = ['tcp', 'curl'] as const;
+export type Transport = typeof TRANSPORTS[number];
+
+let currentTransport: Transport = 'tcp';
+
+/** Runs the tests of `body` once per transport: runtimes started in them use that path. */
+export function describeEachTransport(name: string, body: () => void): void {
+  describe.each(TRANSPORTS)(`%s path: ${name}`, (transport) => {
+    beforeAll(() => { currentTransport = transport; });
+    afterAll(() => { currentTransport = 'tcp'; });
+    body();
+  });
+}
+
+/** What the harness needs of a Runtime API server: ours (the default) or one of the tests' own. */
+export interface HarnessServer {
+  /** `host:port`. */
+  readonly address: string;
+  readonly nextCalls: number;
+  readonly initErrors: InitError[];
+  readonly protocolErrors: string[];
+  invoke(invocation: RuntimeInvocation): Promise<InvocationResult>;
+  cancelPending(reason: string): void;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions<S extends HarnessServer = RuntimeApiServer> {
   /** `_HANDLER`. */
   readonly handler: string;
   /** `LAMBDA_TASK_ROOT`. @default FIXTURES */
   readonly taskRoot?: string;
   /** The runtime's command line. @default [BOOTSTRAP] */
   readonly command?: string[];
+  /** The runtime's path to the Runtime API. @default - the current one of describeEachTransport, else 'tcp' */
+  readonly transport?: Transport;
   /** Extra environment (undefined removes a variable). */
   readonly env?: Record<string, string | undefined>;
   readonly server?: RuntimeApiServerOptions;
   /** Use this server (left open by `stop()`) instead of starting one. */
-  readonly sharedServer?: RuntimeApiServer;
+  readonly sharedServer?: S;
   /** Milliseconds one invocation may take before it is cancelled. @default 15000 */
   readonly invokeTimeoutMs?: number;
 }
@@ -36,10 +68,10 @@ export interface Exit {
   readonly signal: NodeJS.Signals | null;
 }
 
-export class RuntimeHarness {
+export class RuntimeHarness<S extends HarnessServer = RuntimeApiServer> {
   /** Starts a server and a runtime process with a private TMPDIR. */
-  public static async start(options: HarnessOptions): Promise<RuntimeHarness> {
-    const server = options.sharedServer ?? await RuntimeApiServer.start(options.server);
+  public static async start<S extends HarnessServer = RuntimeApiServer>(options: HarnessOptions<S>): Promise<RuntimeHarness<S>> {
+    const server = options.sharedServer ?? await RuntimeApiServer.start(options.server) as HarnessServer as S;
     const tmpdir = fs.mkdtempSync(path.join(os.tmpdir(), 'runtime-test-'));
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -49,6 +81,10 @@ export class RuntimeHarness {
       _HANDLER: options.handler,
       LAMBDA_TASK_ROOT: options.taskRoot ?? FIXTURES,
     };
+    const transport = options.transport ?? currentTransport;
+    if (transport === 'curl') {
+      env.LAMBDA_RUNTIME_TRANSPORT = 'curl';
+    }
     for (const [name, value] of Object.entries(options.env ?? {})) {
       if (value === undefined) {
         delete env[name];
@@ -59,7 +95,7 @@ export class RuntimeHarness {
     const [command, ...args] = options.command ?? [BOOTSTRAP];
     // Its own process group, so that stop() also ends what it started (the tutorial's runtime leaves curl behind).
     const child = spawn(command, args, { env, cwd: tmpdir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    return new RuntimeHarness(server, !options.sharedServer, child, tmpdir, options.invokeTimeoutMs ?? 15_000);
+    return new RuntimeHarness<S>(server, !options.sharedServer, child, tmpdir, options.invokeTimeoutMs ?? 15_000, transport);
   }
 
   /** Everything the runtime wrote on stdout and stderr (its log). */
@@ -69,11 +105,13 @@ export class RuntimeHarness {
   private exit?: Exit;
 
   private constructor(
-    public readonly server: RuntimeApiServer,
+    public readonly server: S,
     private readonly ownsServer: boolean,
     public readonly child: ChildProcess,
     public readonly tmpdir: string,
     private readonly invokeTimeoutMs: number,
+    /** The path the runtime was started on. */
+    public readonly transport: Transport,
   ) {
     child.stdout!.on('data', (chunk: Buffer) => { this.log += chunk.toString(); });
     child.stderr!.on('data', (chunk: Buffer) => { this.log += chunk.toString(); });
@@ -135,6 +173,21 @@ export class RuntimeHarness {
       process.kill(-this.pid, signal);
     } catch {
       // the group is gone already
+    }
+  }
+
+  /**
+   * Waits until the runtime's log matches `pattern`, or contains it when it is a string: the log
+   * comes through a pipe, apart from the HTTP requests, and may arrive after the answer.
+   */
+  public async waitForLog(pattern: RegExp | string, timeoutMs: number = 5_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    const matches = (): boolean => typeof pattern === 'string' ? this.log.includes(pattern) : pattern.test(this.log);
+    while (!matches()) {
+      if (Date.now() > until) {
+        throw new Error(`log does not match ${pattern} after ${timeoutMs} ms:\n${this.log}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2));
     }
   }
 

@@ -4,12 +4,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FIXTURES, REPO_ROOT, RuntimeHarness } from './harness';
+import { describeEachTransport, FIXTURES, REPO_ROOT, RuntimeHarness } from './harness';
 
 const README = fs.readFileSync(path.join(REPO_ROOT, 'runtime', 'shell', 'README.md'), 'utf8');
 const EXAMPLE = README.slice(README.indexOf('## Example'));
 
-describe('README example', () => {
+describeEachTransport('README example', () => {
   let runtime: RuntimeHarness;
   afterEach(async () => { await runtime?.stop(); });
 
@@ -22,7 +22,7 @@ describe('README example', () => {
     runtime = await RuntimeHarness.start({ handler: 'hello.handler' });
     const ok = JSON.parse(await runtime.respond({ payload: Buffer.from('{"name": "Ada"}'), requestId: 'r-1' }));
     expect(ok).toEqual({ message: 'Hello, Ada!', requestId: 'r-1' });
-    expect(runtime.log).toMatch(/^request r-1 for Ada, \d+ ms left$/m);
+    await runtime.waitForLog(/^request r-1 for Ada, \d+ ms left$/m);
 
     const failed = await runtime.invoke({ payload: Buffer.from('{}') });
     expect(failed.kind).toBe('error');

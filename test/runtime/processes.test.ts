@@ -1,0 +1,28 @@
+/**
+ * What the runtime does per invocation, counted with strace (no timing: bench/runtime-overhead.ts
+ * measures time): the processes it starts, the programs it execs, and the writes each request
+ * takes on the fast path's connection (one: no second small segment for Nagle's algorithm to hold).
+ */
+import * as path from 'node:path';
+import { BOOTSTRAP, TUTORIAL } from './harness';
+import { hasStrace, perInvocation } from './strace';
+
+(hasStrace() ? describe : describe.skip)('per invocation, counted with strace', () => {
+  test('fast path: no process of its own (one forked subshell runs the handler), no exec, one write per request', async () => {
+    expect(await perInvocation([BOOTSTRAP], 'tcp')).toEqual({ processes: 1, execs: 0, requestWrites: 2 });
+  });
+
+  test('fast path, a 1 KiB event: still nothing started (its body is read with builtins)', async () => {
+    expect(await perInvocation([BOOTSTRAP], 'tcp', 'x'.repeat(1024))).toEqual({ processes: 1, execs: 0, requestWrites: 2 });
+  });
+
+  test('curl path: one curl and the subshell', async () => {
+    expect(await perInvocation([BOOTSTRAP], 'curl')).toMatchObject({ processes: 2, execs: 1 });
+  });
+
+  test('the tutorial\'s runtime starts more', async () => {
+    const tutorial = await perInvocation(['bash', path.join(TUTORIAL, 'bootstrap')], 'tcp');
+    expect(tutorial.processes).toBeGreaterThan(2);
+    expect(tutorial.execs).toBeGreaterThan(1);
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * What a runtime does per invocation, counted with strace: the processes it starts, the programs
+ * it execs, and its writes on TCP connections. Used by test/runtime/processes.test.ts and bench/.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { RuntimeHarness, Transport } from './harness';
+
+export interface PerInvocation {
+  /** fork, vfork, clone and clone3 that start a process (not a thread). */
+  readonly processes: number;
+  readonly execs: number;
+  /** write(2) calls on TCP connections: the HTTP requests. */
+  readonly requestWrites: number;
+}
+
+export function hasStrace(): boolean {
+  try {
+    execFileSync('strace', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function countTrace(trace: string): PerInvocation {
+  const lines = fs.readFileSync(trace, 'utf8').split('\n');
+  return {
+    processes: lines.filter((line) => /\b(fork|vfork|clone|clone3)\(/.test(line) && !line.includes('CLONE_THREAD') && !line.includes('resumed>')).length,
+    execs: lines.filter((line) => /\bexecve\(/.test(line) && !line.includes('resumed>')).length,
+    // -yy names each descriptor by what it is
+    requestWrites: lines.filter((line) => /^\d+ +write\(\d+<TCP:/.test(line)).length,
+  };
+}
+
+/**
+ * Runs `command` (a runtime) under strace with handler `echo.trivial`, answers one event unmeasured,
+ * then counts what each of `invocations` warm invocations of `event` cost.
+ */
+export async function perInvocation(command: string[], transport: Transport, event: string = '{}',
+  invocations: number = 20): Promise<PerInvocation> {
+  const traceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runtime-strace-'));
+  const trace = path.join(traceDir, 'trace');
+  const runtime = await RuntimeHarness.start({
+    handler: 'echo.trivial',
+    transport,
+    command: ['strace', '-f', '-qq', '-yy', '-s', '8', '-e', 'trace=fork,vfork,clone,clone3,execve,write', '-o', trace, ...command],
+  });
+  try {
+    await runtime.respond(event);
+    await runtime.waitForNextCalls(2);
+    const before = countTrace(trace);
+    for (let i = 0; i < invocations; i++) {
+      await runtime.respond(event);
+    }
+    await runtime.waitForNextCalls(invocations + 2);
+    const after = countTrace(trace);
+    return {
+      processes: (after.processes - before.processes) / invocations,
+      execs: (after.execs - before.execs) / invocations,
+      requestWrites: (after.requestWrites - before.requestWrites) / invocations,
+    };
+  } finally {
+    await runtime.stop();
+    fs.rmSync(traceDir, { recursive: true, force: true });
+  }
+}
