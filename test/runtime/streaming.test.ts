@@ -9,20 +9,9 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { InitError, InvocationResult, RuntimeApiServer, RuntimeInvocation } from '../../src/runner/runtime-api-server';
 import { HarnessServer, RuntimeHarness } from './harness';
+import { seqBytes } from './stream-bytes';
 
 const STREAMING = { LAMBDA_RESPONSE_MODE: 'streaming' };
-
-/** `seq 1 N | head -c bytes`, as the seq_bytes handler prints it. */
-export function seqBytes(bytes: number): Buffer {
-  const lines: string[] = [];
-  let length = 0;
-  for (let i = 1; length < bytes; i++) {
-    const line = `${i}\n`;
-    lines.push(line);
-    length += line.length;
-  }
-  return Buffer.from(lines.join('')).subarray(0, bytes);
-}
 
 function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
