@@ -9,9 +9,9 @@ import {
 } from '@aws-sdk/client-lambda';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { seqBytes } from '../runtime/stream-bytes';
 import { removeTempDirs, runtimeLayer, synth, tempDir } from './assembly';
 import { ServeProcess, startServe } from './cli-process';
+import { seqBytes } from '../runtime/stream-bytes';
 
 const STREAM_HANDLERS = path.join(__dirname, '..', 'fixtures', 'runtime');
 

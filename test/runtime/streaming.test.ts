@@ -7,9 +7,9 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { InitError, InvocationResult, RuntimeApiServer, RuntimeInvocation } from '../../src/runner/runtime-api-server';
 import { HarnessServer, RuntimeHarness } from './harness';
 import { seqBytes } from './stream-bytes';
+import { InitError, InvocationResult, RuntimeApiServer, RuntimeInvocation } from '../../src/runner/runtime-api-server';
 
 const STREAMING = { LAMBDA_RESPONSE_MODE: 'streaming' };
 
