@@ -75,6 +75,22 @@ project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
 
 project.tsconfigDev.addInclude('.projenrc.ts');
 
+// No import cycles in src/ (test/source-imports.test.ts checks type imports too), and private modules
+// take nothing but types from the public ones, which import them.
+project.eslint?.addRules({ 'import/no-cycle': ['error'] });
+project.eslint?.addOverride({
+  files: ['src/private/**/*.ts'],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': ['error', {
+      patterns: [{
+        group: ['../*', '!../private', '!../private/**'],
+        allowTypeImports: true,
+        message: 'A private module may import a public module for its types only (`import type`): the public modules import the private ones.',
+      }],
+    }],
+  },
+});
+
 // Built assets inside integ-test snapshots are re-created by every synth.
 project.gitignore.exclude('test/*.snapshot/asset.*');
 

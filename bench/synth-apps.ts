@@ -98,7 +98,7 @@ function addOurs(stack: Stack, id: string, alarms: boolean, options: FunctionOpt
     alarms: alarms ? undefined : { enabled: false },
   });
   if (options.invokePermission ?? true) {
-    fn.allowInvokeByService('Events', { servicePrincipal: 'events.amazonaws.com', sourceAccount: SOURCE_ACCOUNT });
+    fn.allowInvokeByService('Events', { principal: new iam.ServicePrincipal('events.amazonaws.com'), sourceAccount: SOURCE_ACCOUNT });
   }
 }
 

@@ -34,7 +34,8 @@ export class GreeterStack extends Stack {
     // A nightly EventBridge rule invokes the alias, scoped to that rule (confused-deputy protection).
     // Events EventBridge cannot deliver join the function's failed events in its dead-letter queue.
     const nightly = new events.Rule(this, 'Nightly', { schedule: events.Schedule.cron({ hour: '3', minute: '0' }) });
-    nightly.addTarget(new targets.LambdaFunction(this.greeter.alias, {
+    // The construct is a lambda.IFunction: any integration given it reaches the alias.
+    nightly.addTarget(new targets.LambdaFunction(this.greeter, {
       event: events.RuleTargetInput.fromObject({ name: 'night shift' }),
       deadLetterQueue: this.greeter.deadLetterQueue,
     }));

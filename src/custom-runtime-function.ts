@@ -1,6 +1,7 @@
-import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, ResourceEnvironment, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,19 +9,20 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { Construct } from 'constructs';
+import { Construct, Node } from 'constructs';
 import { FunctionAlarms, FunctionAlarmsOptions } from './alarms';
 import { ProvisionedConcurrencyScalingOptions } from './concurrency';
-import { DeploymentOptions } from './deployment';
+import { DeploymentOptions, TrafficShift } from './deployment';
 import { ServiceInvokeOptions } from './invoke-permissions';
 import { aliasMetric, errorRateExpression } from './private/alias-metrics';
 import { acknowledgeFailureDestinationFinding, configureDeadLetter } from './private/dead-letter';
 import { createDeploymentGroup } from './private/deployment-group';
 import { InvalidPropertyError } from './private/errors';
-import { acknowledgeKeyGrantFindings, attachUnscopablePolicies, createExecutionRole, setTracingMode, unscopableGrants } from './private/execution-role';
-import { validateFunctionProps } from './private/function-validation';
+import { acknowledgeKeyGrantFindings, attachUnscopablePolicies, createExecutionRole, unscopableGrants } from './private/execution-role';
+import { checkAsyncInvokeOptions, validateFunctionProps } from './private/function-validation';
 import { configureProvisionedScaling } from './private/provisioned-scaling';
-import { checkAccountId, checkOrganizationId, checkPattern } from './private/validation';
+import { checkServicePermission, scopeServiceToAccount, serviceInvokePrincipal } from './private/service-permissions';
+import { checkAccountId, checkOrganizationId } from './private/validation';
 import { ShellRuntime } from './shell-runtime';
 
 /**
@@ -129,8 +131,12 @@ export interface CustomRuntimeFunctionProps extends lambda.FunctionOptions {
  * an encrypted, TLS-only dead-letter queue; asynchronous invocation settings on the alias;
  * X-Ray active tracing; a log group with one month of retention; and a role with no AWS managed
  * policies whose log permissions are scoped to that log group.
+ *
+ * It is a `lambda.IFunction` that answers as its alias does: pass it to any integration that takes a function
+ * (`LambdaIntegration`, `targets.LambdaFunction`, `tasks.LambdaInvoke`, `cr.Provider`, `s3n.LambdaDestination`, ...)
+ * and the integration invokes the alias, never `$LATEST`.
  */
-export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
+export class CustomRuntimeFunction extends Construct implements lambda.IFunction {
   /** The underlying function (`$LATEST`). Prefer `alias` for anything that invokes it. */
   public readonly function: lambda.Function;
 
@@ -140,8 +146,12 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
   /** The alias callers invoke; it points at `version`. */
   public readonly alias: lambda.Alias;
 
-  /** The function's execution role. */
-  public readonly role: iam.IRole;
+  /**
+   * The function's execution role: the one given as `role`, or the one this construct creates.
+   *
+   * @default - always set (optional only because `lambda.IFunction` declares it so)
+   */
+  public readonly role?: iam.IRole;
 
   /** The principal to grant permissions to, the execution role. */
   public readonly grantPrincipal: iam.IPrincipal;
@@ -204,11 +214,12 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
     });
     const tracing = props.tracing ?? lambda.Tracing.ACTIVE;
     const unscopable = unscopableGrants(tracing, props.vpc !== undefined && props.role === undefined);
-    this.role = props.role ?? createExecutionRole(this, unscopable);
-    this.grantPrincipal = this.role;
-    this.logGroup.grant(this.role, 'logs:CreateLogStream', 'logs:PutLogEvents');
+    const role = props.role ?? createExecutionRole(this, unscopable);
+    this.role = role;
+    this.grantPrincipal = role;
+    this.logGroup.grant(role, 'logs:CreateLogStream', 'logs:PutLogEvents');
 
-    const deadLetter = configureDeadLetter(this, this.role, props);
+    const deadLetter = configureDeadLetter(this, role, props);
     this.deadLetterQueue = deadLetter.queue;
     this.deadLetterTopic = deadLetter.topic;
 
@@ -216,14 +227,14 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
       logRetention, logRemovalPolicy, logGroup, events, retryAttempts, maxEventAge, onSuccess, onFailure,
       deadLetterQueue, deadLetterQueueEnabled, deadLetterTopic, currentVersionOptions, layers,
       provisionedConcurrentExecutions, provisionedConcurrencyScaling, alarms, deployment,
-      tracing: tracingSetByRole, // applied by setTracingMode: aws-cdk-lib would add X-Ray to the default policy
+      tracing: tracingSetByRole, // applied by this.setTracingMode: aws-cdk-lib would add X-Ray to the default policy
       ...passThrough
     } = props;
     const timeout = props.timeout ?? Duration.seconds(30);
     this.function = new lambda.Function(this, 'Function', {
       ...passThrough,
       runtime,
-      role: this.role,
+      role,
       layers: [this.runtimeLayer, ...layers ?? []],
       memorySize: props.memorySize ?? 256,
       timeout,
@@ -235,7 +246,7 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
     if (props.versionTrigger !== undefined) {
       this.function.invalidateVersionBasedOn(props.versionTrigger);
     }
-    setTracingMode(this.function, tracing);
+    this.setTracingMode(tracing);
     if (props.role) {
       attachUnscopablePolicies(this, props.role, this.function, unscopable);
     }
@@ -245,7 +256,7 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
         + 'ec2:DescribeSubnets, ec2:DeleteNetworkInterface, ec2:AssignPrivateIpAddresses, ec2:UnassignPrivateIpAddresses) are yours to grant.');
     }
     if (!props.role && (onSuccess || onFailure)) {
-      acknowledgeKeyGrantFindings(this.role);
+      acknowledgeKeyGrantFindings(role);
     }
 
     this.version = this.function.currentVersion;
@@ -277,54 +288,208 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
       });
     }
     if (deployment) {
-      this.deploymentGroup = createDeploymentGroup(this, this.alias, deployment, this.alarms?.rollbackAlarms ?? []);
+      this.deploymentGroup = createDeploymentGroup(this, this.alias, deployment,
+        (deployment.trafficShift ?? TrafficShift.CANARY_10PERCENT_5MINUTES)._bind(this), this.alarms?.rollbackAlarms ?? []);
     }
   }
 
   /**
-   * The ARN callers invoke: the alias ARN.
+   * The ARN callers invoke: the alias ARN (`<function ARN>:<alias name>`).
+   *
+   * Every aws-cdk-lib integration (API Gateway, EventBridge targets, Step Functions tasks, S3 notifications,
+   * custom-resource providers) reads this, so they all reach the alias, never `$LATEST`.
+   *
+   * @attribute
    */
   public get functionArn(): string {
     return this.alias.functionArn;
   }
 
   /**
-   * Lets an IAM principal invoke the alias (`lambda:InvokeFunction` on the alias ARN only).
+   * The alias's qualified function name, `<function name>:<alias name>`, which Lambda accepts wherever it takes a
+   * function name. The bare name of the underlying function is `function.functionName`.
+   *
+   * @attribute
+   */
+  public get functionName(): string {
+    return this.alias.functionName;
+  }
+
+  /** A reference to the alias, by its qualified name and ARN. */
+  public get functionRef(): lambda.FunctionReference {
+    return this.alias.functionRef;
+  }
+
+  /** The stack the function belongs to. */
+  public get stack(): Stack {
+    return Stack.of(this);
+  }
+
+  /** The account and region the function belongs to. */
+  public get env(): ResourceEnvironment {
+    return this.alias.env;
+  }
+
+  /** The construct node where permissions are attached: the alias's, since every permission names the alias. */
+  public get permissionsNode(): Node {
+    return this.alias.permissionsNode;
+  }
+
+  /** The ARNs `grantInvoke` puts in an IAM policy: the alias ARN alone. */
+  public get resourceArnsForGrantInvoke(): string[] {
+    return this.alias.resourceArnsForGrantInvoke;
+  }
+
+  /** The instruction set the function runs on. */
+  public get architecture(): lambda.Architecture {
+    return this.function.architecture;
+  }
+
+  /**
+   * The function's tenancy configuration.
+   *
+   * @default - none: this construct sets no tenant isolation mode
+   */
+  public get tenancyConfig(): lambda.TenancyConfig | undefined {
+    return this.function.tenancyConfig;
+  }
+
+  /** Whether the function runs in a VPC; `connections` is usable only then. */
+  public get isBoundToVpc(): boolean {
+    return this.function.isBoundToVpc;
+  }
+
+  /** The function's security groups, for `connections.allowTo(...)`. Throws unless the function has a `vpc`. */
+  public get connections(): ec2.Connections {
+    return this.function.connections;
+  }
+
+  /**
+   * The `$LATEST` version of the underlying function, which bypasses the alias, its asynchronous settings, its
+   * deployment and its alarms. Give callers the construct itself (the alias) instead.
+   */
+  public get latestVersion(): lambda.IVersion {
+    return this.function.latestVersion;
+  }
+
+  /**
+   * Applies a removal policy to the function and its alias. The published versions keep
+   * `currentVersionOptions.removalPolicy` (retained by default) and the log group keeps `logRemovalPolicy`.
+   *
+   * @param policy what CloudFormation does with the resources when they leave the stack
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    this.function.applyRemovalPolicy(policy);
+    this.alias.applyRemovalPolicy(policy);
+  }
+
+  /**
+   * Adds a statement to the execution role's policy.
+   *
+   * @param statement the statement to add
+   */
+  public addToRolePolicy(statement: iam.PolicyStatement): void {
+    this.function.addToRolePolicy(statement);
+  }
+
+  /**
+   * Adds a permission to the alias's resource policy, as aws-lambda's `addPermission` does.
+   *
+   * Stricter for AWS services (confused-deputy protection): a service principal needs `sourceArn` or `sourceAccount`
+   * (in the permission or in the principal's conditions), and `s3.amazonaws.com` needs `sourceAccount`. aws-cdk-lib's
+   * integrations pass them; `grantInvoke` scopes a service to this stack's account instead.
+   *
+   * @param id a construct ID for the permission
+   * @param permission the principal, the action (`lambda:InvokeFunction` by default) and its conditions
+   */
+  public addPermission(id: string, permission: lambda.Permission): void {
+    checkServicePermission(this, 'addPermission', permission);
+    this.alias.addPermission(id, permission);
+  }
+
+  /**
+   * Lets a principal invoke the alias, as aws-lambda's `grantInvoke` does: an IAM identity gets
+   * `lambda:InvokeFunction` on the alias ARN in its policy; an account, organization or AWS service that cannot
+   * hold a policy gets a permission in the alias's resource policy.
+   *
+   * Stricter for AWS services: their permission carries `SourceAccount` = this stack's account, unless the principal
+   * already has an `aws:SourceArn` or `aws:SourceAccount` condition. To let a service act for another account, or for
+   * one resource only, call `allowInvokeByService()` or `addPermission()` with `sourceArn`/`sourceAccount`.
    *
    * @param grantee the principal to allow
    */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
-    const principal = grantee.grantPrincipal;
-    if (principal instanceof iam.ServicePrincipal) {
-      throw new InvalidPropertyError(this, `grantInvoke: ${principal.service} is an AWS service; use allowInvokeByService() with sourceArn or sourceAccount, `
-        + 'or any resource of that service in any account could make it invoke this function');
+    return this.alias.grantInvoke(scopeServiceToAccount(this, grantee));
+  }
+
+  /**
+   * Lets a principal invoke the alias's function URL (`lambda:InvokeFunctionUrl` with AWS_IAM auth, and
+   * `lambda:InvokeFunction` through the URL), as aws-lambda's `grantInvokeUrl` does, with `grantInvoke`'s
+   * account scope for AWS services.
+   *
+   * @param grantee the principal to allow
+   */
+  public grantInvokeUrl(grantee: iam.IGrantable): iam.Grant {
+    return this.alias.grantInvokeUrl(scopeServiceToAccount(this, grantee));
+  }
+
+  /**
+   * Lets each principal of a composite principal invoke the alias, as `grantInvoke` does for one.
+   *
+   * @param compositePrincipal the principals to allow
+   */
+  public grantInvokeCompositePrincipal(compositePrincipal: iam.CompositePrincipal): iam.Grant[] {
+    return compositePrincipal.principals.map(principal => this.grantInvoke(principal));
+  }
+
+  /**
+   * Lets a principal invoke one published version of the function directly, bypassing the alias: an IAM identity
+   * gets `lambda:InvokeFunction` on the version's ARN, as with aws-lambda's `grantInvokeVersion`. An account,
+   * organization or AWS service gets a permission in that version's resource policy (aws-lambda's would name the
+   * unqualified function, which does not authorize a qualified Invoke), with `grantInvoke`'s account scope for
+   * services. `$LATEST` is `grantInvokeLatestVersion`.
+   *
+   * @param grantee the principal to allow
+   * @param version a version of this function, for example `version`
+   */
+  public grantInvokeVersion(grantee: iam.IGrantable, version: lambda.IVersion): iam.Grant {
+    if (version.version === '$LATEST') {
+      return this.grantInvokeLatestVersion(grantee);
     }
-    return this.alias.grantInvoke(grantee);
+    return version.grantInvoke(scopeServiceToAccount(this, grantee));
+  }
+
+  /**
+   * Lets a principal invoke `$LATEST` and the unqualified function, bypassing the alias, its deployment and its
+   * alarms; records an acknowledgeable warning (`cdk-custom-runtime:latestVersionGrant`). Prefer `grantInvoke`.
+   *
+   * @param grantee the principal to allow
+   */
+  public grantInvokeLatestVersion(grantee: iam.IGrantable): iam.Grant {
+    Annotations.of(this).addWarningV2('cdk-custom-runtime:latestVersionGrant',
+      'grantInvokeLatestVersion() lets the grantee invoke $LATEST, which bypasses the alias, its asynchronous settings, its deployment and its alarms; '
+      + 'use grantInvoke() for the alias.');
+    return this.function.grantInvokeLatestVersion(scopeServiceToAccount(this, grantee));
   }
 
   /**
    * Lets an AWS service invoke the alias on behalf of one source resource or account.
    *
-   * Refused without `sourceArn` or `sourceAccount` (confused-deputy protection).
+   * Refused without `sourceArn` or `sourceAccount` (confused-deputy protection), and for `s3.amazonaws.com`
+   * without `sourceAccount`.
    *
    * @param id a construct ID for the permission, unique within this function
    * @param options the service principal and the source it acts for
    */
   public allowInvokeByService(id: string, options: ServiceInvokeOptions): void {
-    checkPattern(this, 'servicePrincipal', options.servicePrincipal, /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/, 'must be an AWS service principal such as "events.amazonaws.com"');
-    if (options.servicePrincipal === 's3.amazonaws.com' && options.sourceAccount === undefined) {
-      throw new InvalidPropertyError(this, 'allowInvokeByService: s3.amazonaws.com needs sourceAccount, got none (bucket ARNs name no account, so sourceArn alone does not pin the bucket owner)');
-    }
-    if (options.sourceArn === undefined && options.sourceAccount === undefined) {
-      throw new InvalidPropertyError(this, `allowInvokeByService: ${options.servicePrincipal} needs sourceArn or sourceAccount, got neither (without them any account's resources could make the service invoke this function)`);
-    }
-    checkAccountId(this, 'sourceAccount', options.sourceAccount);
-    this.alias.addPermission(id, {
-      principal: new iam.ServicePrincipal(options.servicePrincipal),
+    const permission: lambda.Permission = {
+      principal: serviceInvokePrincipal(this, options),
       action: 'lambda:InvokeFunction',
       sourceArn: options.sourceArn,
       sourceAccount: options.sourceAccount,
-    });
+    };
+    checkServicePermission(this, 'allowInvokeByService', permission);
+    this.alias.addPermission(id, permission);
   }
 
   /**
@@ -377,6 +542,35 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
    */
   public addEventSource(source: lambda.IEventSource): void {
     this.alias.addEventSource(source);
+  }
+
+  /**
+   * Adds an event source mapping to the alias, so that records reach the published version.
+   *
+   * @param id a construct ID for the mapping
+   * @param options the source's ARN, batching and other mapping options
+   */
+  public addEventSourceMapping(id: string, options: lambda.EventSourceMappingOptions): lambda.EventSourceMapping {
+    return this.alias.addEventSourceMapping(id, options);
+  }
+
+  /**
+   * Sets the alias's asynchronous invocation settings, where the props `retryAttempts`, `maxEventAge`, `onSuccess`
+   * and `onFailure` would have put them. Refused when the props already set them: the alias has one configuration.
+   *
+   * @param options retries, maximum event age and destinations, within Lambda's ranges
+   */
+  public configureAsyncInvoke(options: lambda.EventInvokeConfigOptions): void {
+    if (this.alias.node.tryFindChild('EventInvokeConfig')) {
+      throw new InvalidPropertyError(this, 'configureAsyncInvoke: the alias already has asynchronous invocation settings '
+        + '(retryAttempts, maxEventAge, onSuccess or onFailure in the props, or an earlier configureAsyncInvoke call); set them in one place');
+    }
+    checkAsyncInvokeOptions(this, options);
+    this.alias.configureAsyncInvoke(options);
+    const createdRole = this.node.tryFindChild('ServiceRole');
+    if ((options.onSuccess || options.onFailure) && createdRole instanceof iam.Role) {
+      acknowledgeKeyGrantFindings(createdRole);
+    }
   }
 
   /**
@@ -471,5 +665,14 @@ export class CustomRuntimeFunction extends Construct implements iam.IGrantable {
    */
   public metricDestinationDeliveryFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('DestinationDeliveryFailures', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /**
+   * Turns on X-Ray tracing on the function. aws-cdk-lib's `tracing` prop would also add X-Ray with `Resource: *`
+   * to the role's default policy; the role gets that permission from `unscopableGrants` instead.
+   */
+  private setTracingMode(tracing: lambda.Tracing): void {
+    if (tracing === lambda.Tracing.DISABLED) { return; }
+    (this.function.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: tracing };
   }
 }

@@ -194,7 +194,7 @@ describe('tuning and turning off', () => {
     }
   });
 
-  test('tuned alarms with a topic match the snapshot', () => {
+  test('tuned thresholds and periods reach the alarms, a disabled alarm is left out, and the topic is every alarm\'s action', () => {
     const stack = newStack();
     build({
       alarms: {
@@ -205,6 +205,13 @@ describe('tuning and turning off', () => {
         deadLetterMessages: { rollback: true },
       },
     }, stack);
+    const alarms = alarmsOf(stack);
+    expect(Object.keys(alarms).sort()).toEqual(ALL.filter(a => a !== 'Throttles'));
+    expect(alarms.ErrorRate.Threshold).toBe(2.5);
+    expect(alarms.Duration).toMatchObject({ Threshold: 27000, Period: 300, EvaluationPeriods: 1 }); // 90% of the 30-second timeout
+    for (const alarm of Object.values(alarms)) {
+      expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^OnCall/) }]);
+    }
     expect(snapshotOf(stack)).toMatchSnapshot();
   });
 });

@@ -75,7 +75,7 @@ describe('cdk-nag AwsSolutions and Serverless packs', () => {
   test('removing one of our acknowledgements makes the finding reappear (the test can fail)', () => {
     const { app, stack } = newApp();
     const fn = new CustomRuntimeFunction(stack, 'Fn', { code: echoCode(), handler: 'function.handler' });
-    const role = fn.role.node.defaultChild as CfnResource;
+    const role = fn.role!.node.defaultChild as CfnResource;
     role.addMetadata('cdk_nag', { rules_to_suppress: [] });
     const findings = nagFindings(app, stack);
     expect(findings).toEqual([

@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { CustomRuntimeFunction, ShellRuntime } from '../src';
-import { echoCode, newStack, resourcesOfType, snapshotOf } from './util';
+import { echoCode, newStack, resourceCounts, resourcesOfType, snapshotOf } from './util';
 
 describe('CustomRuntimeFunction with nothing but code and handler', () => {
   // GIVEN
@@ -14,7 +14,19 @@ describe('CustomRuntimeFunction with nothing but code and handler', () => {
   const fn = new CustomRuntimeFunction(stack, 'Echo', { code: echoCode(), handler: 'function.handler' });
   const template = Template.fromStack(stack);
 
-  test('matches the snapshot', () => {
+  test('is 14 resources: layer, function, version, alias, role and policy, log group, dead-letter queue and policy, 5 alarms', () => {
+    expect(resourceCounts(stack)).toEqual({
+      'AWS::Lambda::LayerVersion': 1,
+      'AWS::Lambda::Function': 1,
+      'AWS::Lambda::Version': 1,
+      'AWS::Lambda::Alias': 1,
+      'AWS::IAM::Role': 1,
+      'AWS::IAM::Policy': 1,
+      'AWS::Logs::LogGroup': 1,
+      'AWS::SQS::Queue': 1,
+      'AWS::SQS::QueuePolicy': 1,
+      'AWS::CloudWatch::Alarm': 5,
+    });
     expect(snapshotOf(stack)).toMatchSnapshot();
   });
 

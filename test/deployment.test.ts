@@ -5,7 +5,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { CustomRuntimeFunction, CustomRuntimeFunctionProps, TrafficShift } from '../src';
-import { FIXTURES, echoCode, newStack, resourcesOfType, snapshotOf } from './util';
+import { FIXTURES, echoCode, newStack, resourceCounts, resourcesOfType, snapshotOf } from './util';
 
 /** Fresh props per stack: an asset belongs to one stack. */
 const base = () => ({ code: echoCode(), handler: 'function.handler' });
@@ -64,7 +64,14 @@ describe('a function with a deployment and nothing else configured', () => {
   // GIVEN / WHEN
   const { stack, fn, template } = build({ deployment: {} });
 
-  test('matches the snapshot', () => {
+  test('adds a CodeDeploy application, deployment group and its role to a default function, nothing else', () => {
+    const withoutDeployment = resourceCounts(build().stack);
+    expect(resourceCounts(stack)).toEqual({
+      ...withoutDeployment,
+      'AWS::IAM::Role': withoutDeployment['AWS::IAM::Role'] + 1,
+      'AWS::CodeDeploy::Application': 1,
+      'AWS::CodeDeploy::DeploymentGroup': 1,
+    });
     expect(snapshotOf(stack)).toMatchSnapshot();
   });
 
@@ -173,10 +180,6 @@ describe('traffic shifts', () => {
     });
     const [configId] = resourcesOfType(stack, 'AWS::CodeDeploy::DeploymentConfig')[0];
     template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', { DeploymentConfigName: { Ref: configId } });
-  });
-
-  test('a custom canary matches the snapshot', () => {
-    const { stack } = build({ deployment: { trafficShift: TrafficShift.canary(25, Duration.minutes(20)) } });
     expect(snapshotOf(stack)).toMatchSnapshot();
   });
 
@@ -279,7 +282,10 @@ describe('pre- and post-traffic hooks', () => {
     });
   });
 
-  test('matches the snapshot', () => {
+  test('lets the hooks in through roles only: four roles (function, two hooks, deployment group), no resource-policy permission', () => {
+    const counts = resourceCounts(stack);
+    expect(counts['AWS::IAM::Role']).toBe(4);
+    expect(counts['AWS::Lambda::Permission']).toBeUndefined();
     expect(snapshotOf(stack)).toMatchSnapshot();
   });
 });

@@ -4,7 +4,7 @@ import { snapshotOf } from './util';
 import { createExampleApp } from '../examples/app';
 
 describe('examples/ app', () => {
-  test('synthesizes the greeter with its callers, and matches the snapshot', () => {
+  test('synthesizes the greeter: one function on the shell runtime layer, invoked by a rule, a role and a function URL, all through the alias', () => {
     const { stack } = createExampleApp();
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::Lambda::Function', 1);

@@ -32,3 +32,12 @@ export function snapshotOf(stack: Stack): unknown {
 export function resourcesOfType(stack: Stack, type: string): [string, any][] {
   return Object.entries(Template.fromStack(stack).findResources(type));
 }
+
+/** How many resources of each type the stack has, to pair a whole-template snapshot with what it must hold. */
+export function resourceCounts(stack: Stack): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const resource of Object.values<any>(Template.fromStack(stack).toJSON().Resources)) {
+    counts[resource.Type] = (counts[resource.Type] ?? 0) + 1;
+  }
+  return counts;
+}

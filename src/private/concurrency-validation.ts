@@ -2,7 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { InvalidPropertyError } from './errors';
 import { checkPattern, checkRange } from './validation';
-import { ProvisionedConcurrencyScalingOptions } from '../concurrency';
+import type { ProvisionedConcurrencyScalingOptions } from '../concurrency';
 
 const MAX_CONCURRENCY = 1_000_000;
 const PROP = 'provisionedConcurrencyScaling';

@@ -4,18 +4,18 @@ import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { acknowledgeNagFindings } from './nag';
-import { DeploymentOptions, TrafficShift } from '../deployment';
+import type { DeploymentOptions } from '../deployment';
 
 /**
  * A CodeDeploy deployment group that shifts `alias` to each new version, gated by `rollbackAlarms`
- * and the options' own alarms and hooks.
+ * and the options' own alarms and hooks, with `deploymentConfig` (the options' `trafficShift` or its default, bound by the caller).
  *
  * aws-cdk-lib's `LambdaDeploymentGroup` sets the alias's `UpdatePolicy.CodeDeployLambdaAliasUpdate`,
  * grants each hook `codedeploy:PutLifecycleEventHookExecutionStatus` on the deployment group and lets the
  * deployment group's role invoke the hooks; nothing is granted twice here.
  */
 export function createDeploymentGroup(scope: Construct, alias: lambda.Alias, options: DeploymentOptions,
-  rollbackAlarms: cloudwatch.IAlarm[]): codedeploy.LambdaDeploymentGroup {
+  deploymentConfig: codedeploy.ILambdaDeploymentConfig, rollbackAlarms: cloudwatch.IAlarm[]): codedeploy.LambdaDeploymentGroup {
   const alarms = [...rollbackAlarms, ...options.alarms ?? []];
   if (alarms.length === 0) {
     Annotations.of(scope).addWarningV2('cdk-custom-runtime:deploymentWithoutAlarms',
@@ -25,7 +25,7 @@ export function createDeploymentGroup(scope: Construct, alias: lambda.Alias, opt
     alias,
     application: options.application,
     deploymentGroupName: options.deploymentGroupName,
-    deploymentConfig: (options.trafficShift ?? TrafficShift.CANARY_10PERCENT_5MINUTES)._bind(scope),
+    deploymentConfig,
     alarms,
     preHook: options.preTrafficHook,
     postHook: options.postTrafficHook,

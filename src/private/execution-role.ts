@@ -70,12 +70,6 @@ export function attachUnscopablePolicies(scope: Construct, role: iam.IRole, fn: 
   }
 }
 
-/** Turns on X-Ray tracing on the function, whose permissions come from `unscopableGrants`. */
-export function setTracingMode(fn: lambda.Function, tracing: lambda.Tracing): void {
-  if (tracing === lambda.Tracing.DISABLED) { return; }
-  (fn.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: tracing };
-}
-
 /**
  * aws-cdk-lib's grants for `onSuccess`/`onFailure` destinations encrypted with a customer managed key give the
  * construct's own role the KMS data-key action families `kms:GenerateDataKey*` and `kms:ReEncrypt*` on that key

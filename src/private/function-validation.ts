@@ -5,7 +5,7 @@ import { checkProvisionedScaling } from './concurrency-validation';
 import { CUSTOM_RUNTIMES } from './custom-runtimes';
 import { InvalidPropertyError } from './errors';
 import { checkDuration, checkPattern, checkRange, checkSizeMiB } from './validation';
-import type { CustomRuntimeFunctionProps } from '../custom-runtime-function';
+import type { ProvisionedConcurrencyScalingOptions } from '../concurrency';
 
 /** Lambda's limits, from the Lambda developer guide ("Lambda quotas"). */
 export const LIMITS = {
@@ -19,13 +19,24 @@ export const LIMITS = {
   handlerLength: 128,
 };
 
+/**
+ * What the validation reads of `CustomRuntimeFunctionProps`, declared here so that this module needs nothing from the
+ * public module that calls it (no import cycle, not even of types).
+ */
+export interface ValidatedFunctionProps extends lambda.FunctionOptions {
+  readonly handler: string;
+  readonly aliasName?: string;
+  readonly provisionedConcurrentExecutions?: number;
+  readonly provisionedConcurrencyScaling?: ProvisionedConcurrencyScalingOptions;
+}
+
 const SECRET_LOOKING_NAME = /(SECRET|PASSWORD|PASSWD|PASSPHRASE|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|TOKEN|CREDENTIAL)/i;
 
 /**
  * Refuses, at synth and with the construct path, every property Lambda would refuse at deploy time.
  * Unresolved tokens are skipped, never guessed.
  */
-export function validateFunctionProps(scope: Construct, props: CustomRuntimeFunctionProps, runtime: lambda.Runtime): void {
+export function validateFunctionProps(scope: Construct, props: ValidatedFunctionProps, runtime: lambda.Runtime): void {
   if (!CUSTOM_RUNTIMES.some(r => r.runtimeEquals(runtime))) {
     throw new InvalidPropertyError(scope,
       `runtime must be one of ${CUSTOM_RUNTIMES.map(r => r.name).join(', ')}, got ${runtime.name} (this construct runs a custom runtime's bootstrap)`);
@@ -36,11 +47,16 @@ export function validateFunctionProps(scope: Construct, props: CustomRuntimeFunc
   checkRange(scope, 'memorySize', props.memorySize, LIMITS.memoryMiB.min, LIMITS.memoryMiB.max, ' MB');
   checkSizeMiB(scope, 'ephemeralStorageSize', props.ephemeralStorageSize, LIMITS.ephemeralStorageMiB.min, LIMITS.ephemeralStorageMiB.max);
   checkDuration(scope, 'timeout', props.timeout, LIMITS.timeout.min, LIMITS.timeout.max);
-  checkRange(scope, 'retryAttempts', props.retryAttempts, LIMITS.retryAttempts.min, LIMITS.retryAttempts.max);
-  checkDuration(scope, 'maxEventAge', props.maxEventAge, LIMITS.maxEventAge.min, LIMITS.maxEventAge.max);
+  checkAsyncInvokeOptions(scope, props);
   checkConcurrency(scope, props);
   checkLayerCount(scope, props.layers);
   checkEnvironment(scope, props.environment);
+}
+
+/** Refuses asynchronous invocation settings outside Lambda's ranges. */
+export function checkAsyncInvokeOptions(scope: Construct, options: lambda.EventInvokeConfigOptions): void {
+  checkRange(scope, 'retryAttempts', options.retryAttempts, LIMITS.retryAttempts.min, LIMITS.retryAttempts.max);
+  checkDuration(scope, 'maxEventAge', options.maxEventAge, LIMITS.maxEventAge.min, LIMITS.maxEventAge.max);
 }
 
 /**
@@ -52,7 +68,7 @@ export function checkAliasName(scope: Construct, aliasName: string | undefined):
     'must be 1 to 128 letters, digits, "-" or "_", and not a number or $LATEST (those name versions)');
 }
 
-function checkConcurrency(scope: Construct, props: CustomRuntimeFunctionProps): void {
+function checkConcurrency(scope: Construct, props: ValidatedFunctionProps): void {
   checkRange(scope, 'reservedConcurrentExecutions', props.reservedConcurrentExecutions, 0, 1_000_000);
   checkRange(scope, 'provisionedConcurrentExecutions', props.provisionedConcurrentExecutions, 1, 1_000_000);
   const reserved = props.reservedConcurrentExecutions;

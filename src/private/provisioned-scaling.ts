@@ -1,5 +1,5 @@
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ProvisionedConcurrencyScalingOptions } from '../concurrency';
+import type { ProvisionedConcurrencyScalingOptions } from '../concurrency';
 
 /** The target-tracking utilization when none is given, as documented on `ProvisionedConcurrencyScalingOptions`. */
 export const DEFAULT_UTILIZATION_TARGET = 0.7;
