@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import { InvokeError } from './errors';
 import { invokeComplete, InvokeCompleteFields, payloadChunk } from './event-stream';
-import { InvokeRequest, LocalRunner } from './local-runner';
+import { InvokeRequest, InvokeResponse, LocalRunner } from './local-runner';
 
 export const RESPONSE_STREAM_PATH = /^\/2021-11-15\/functions\/([^/]+)\/response-streaming-invocations\/?$/;
 
@@ -22,11 +22,7 @@ const STREAM_INVOCATION_TYPES = ['RequestResponse', 'DryRun'];
  * error response; an `InvokeError` thrown then is for the caller to send.
  */
 export async function streamInvocation(runner: LocalRunner, request: InvokeRequest, res: http.ServerResponse): Promise<void> {
-  const invocationType = request.invocationType ?? 'RequestResponse';
-  if (!STREAM_INVOCATION_TYPES.includes(invocationType)) {
-    throw new InvokeError('InvalidParameterValueException',
-      `1 validation error detected: Value '${invocationType}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [${STREAM_INVOCATION_TYPES.join(', ')}]`);
-  }
+  const invocationType = streamInvocationType(request.invocationType);
   const { executedVersion } = runner.assembly.resolve(request.functionName, request.qualifier);
   const requestId = randomUUID();
   const start = (status: number): void => {
@@ -53,13 +49,38 @@ export async function streamInvocation(runner: LocalRunner, request: InvokeReque
     return;
   }
   start(200);
-  const complete: InvokeCompleteFields = { LogResult: result.logResult };
-  if (result.functionError !== undefined) {
-    Object.assign(complete, { ErrorCode: errorTypeOf(result.payload) ?? result.functionError, ErrorDetails: result.payload.toString('utf8') });
-  } else if (!result.streamed && result.payload.length > 0) {
-    res.write(payloadChunk(result.payload));
+  const { rest, complete } = streamCompletion(result);
+  if (rest) {
+    res.write(payloadChunk(rest));
   }
   res.end(invokeComplete(complete));
+}
+
+/** The invocation type of an `InvokeWithResponseStream`: `RequestResponse` (the default) or `DryRun`. */
+export function streamInvocationType(invocationType: string | undefined): string {
+  const type = invocationType ?? 'RequestResponse';
+  if (!STREAM_INVOCATION_TYPES.includes(type)) {
+    throw new InvokeError('InvalidParameterValueException',
+      `1 validation error detected: Value '${type}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [${STREAM_INVOCATION_TYPES.join(', ')}]`);
+  }
+  return type;
+}
+
+/**
+ * How a stream ends, once the invocation is over: the response of a buffered function, which Lambda sends whole as
+ * the one chunk (`rest`), then `InvokeComplete`, with the error type and the error object of a failed function.
+ */
+export function streamCompletion(result: InvokeResponse): { rest?: Buffer; complete: InvokeCompleteFields } {
+  if (result.functionError !== undefined) {
+    return {
+      complete: {
+        ErrorCode: errorTypeOf(result.payload) ?? result.functionError,
+        ErrorDetails: result.payload.toString('utf8'),
+        LogResult: result.logResult,
+      },
+    };
+  }
+  return { rest: !result.streamed && result.payload.length > 0 ? result.payload : undefined, complete: { LogResult: result.logResult } };
 }
 
 function errorTypeOf(payload: Buffer): string | undefined {

@@ -10,16 +10,17 @@ import {
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { removeTempDirs, runtimeLayer, synth, tempDir } from './assembly';
-import { ServeProcess, startServe } from './cli-process';
+import { cliProcess, runCli, ServeProcess, startServe } from './cli-process';
 import { seqBytes } from '../runtime/stream-bytes';
 
 const STREAM_HANDLERS = path.join(__dirname, '..', 'fixtures', 'runtime');
 
 let serve: ServeProcess;
 let gates: string;
+let app: string;
 beforeAll(async () => {
   gates = tempDir();
-  const app = synth((a) => {
+  app = synth((a) => {
     const stack = new Stack(a, 'StreamTest');
     const fn = (id: string, handler: string, streaming = true): lambda.Function => new lambda.Function(stack, id, {
       functionName: id,
@@ -146,5 +147,42 @@ describe('InvokeWithResponseStream', () => {
       .rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     await expect(client().send(new InvokeWithResponseStreamCommand({ FunctionName: 'three', InvocationType: 'Event' as never })))
       .rejects.toMatchObject({ name: 'InvalidParameterValueException' });
+  });
+});
+
+describe('invoke --response-stream', () => {
+  test('prints each chunk as it arrives (the first before the handler finished), then InvokeComplete', async () => {
+    // GIVEN
+    const gate = path.join(gates, 'cli');
+    const child = cliProcess(['invoke', '--app', app, '--function-name', 'three', '--quiet', '--response-stream',
+      '--payload', JSON.stringify({ gate }), '-'], {});
+    // WHEN the test opens the gate only once the first chunk is on stdout
+    let stdout = '';
+    child.stdout!.on('data', (data: Buffer) => {
+      stdout += data.toString();
+      if (stdout.includes('chunk 1\n') && !fs.existsSync(`${gate}.1`)) {
+        fs.writeFileSync(`${gate}.1`, '');
+      }
+    });
+    const status = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    // THEN
+    expect(status).toBe(0);
+    expect(stdout.startsWith('chunk 1\nchunk 2\nchunk 3\n')).toBe(true);
+    expect(JSON.parse(stdout.slice('chunk 1\nchunk 2\nchunk 3\n'.length))).toEqual({ StatusCode: 200, ExecutedVersion: '$LATEST', InvokeComplete: {} });
+  });
+
+  test('a failure mid-stream: the chunks in the file, the error in InvokeComplete', async () => {
+    const outfile = path.join(gates, 'fail-out');
+    const res = await runCli(['invoke', '--app', app, '--function-name', 'fail-midway', '--quiet', '--response-stream', outfile]);
+    expect(res.status).toBe(0);
+    expect(fs.readFileSync(outfile, 'utf8')).toBe('partial output\n');
+    expect(JSON.parse(res.stdout).InvokeComplete).toMatchObject({ ErrorCode: 'Handler.NonZeroExit' });
+  });
+
+  test('a buffered function writes its whole response', async () => {
+    const outfile = path.join(gates, 'buffered-out');
+    const res = await runCli(['invoke', '--app', app, '--function-name', 'buffered-three', '--quiet', '--response-stream', outfile]);
+    expect(fs.readFileSync(outfile, 'utf8')).toBe('chunk 1\nchunk 2\nchunk 3\n');
+    expect(JSON.parse(res.stdout).InvokeComplete).toEqual({});
   });
 });
