@@ -38,6 +38,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-runner@2.197.10',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     '@aws-sdk/client-lambda',
+    '@cdklabs/cdk-validator-cfnguard@0.0.62',
   ],
 
   jestOptions: {
@@ -93,6 +94,8 @@ project.eslint?.addOverride({
 
 // Built assets inside integ-test snapshots are re-created by every synth.
 project.gitignore.exclude('test/*.snapshot/asset.*');
+// What Maven builds of the Java bindings app.
+project.gitignore.exclude('test/bindings/java/target/');
 
 // The shell runtime ships in the npm package, outside src/.
 project.npmignore?.addPatterns('!/runtime/', '/examples/', '/bench/', '/.ci/', '/.tmp/', '/scripts/', '/rosetta/', '/.local-runner/', '.jsii.tabl.json', '/.venv/');
@@ -109,6 +112,19 @@ const bindings = project.addTask('bindings', {
   description: 'Generate Python, Java, .NET and Go bindings (code only: the registries are not reachable here).',
   steps: [{ exec: 'rm -rf .tmp/bindings && jsii-pacmak --code-only --outdir .tmp/bindings --target python --target java --target dotnet --target go' },
     { exec: 'node scripts/check-bindings.js .tmp/bindings' }],
+});
+
+// The Python wheel and sdist, the Java jar (as a Maven repository) and the Go module, for real, into dist/; the apps in
+// test/bindings/ use them. Not projen's package-all, whose .NET step needs NuGet. jsii-pacmak's Maven builds use the
+// user's local repository, so plugins and aws-cdk-lib are downloaded once per machine, not once per build; its Go build
+// would fail on the go.mod it generates, which scripts/go-module.js corrects (the Go app then compiles the module).
+const packageBindings = project.addTask('package:bindings', {
+  description: 'Build the Python, Java and Go packages into dist/ with jsii-pacmak (after compile), for test/bindings/.',
+  steps: [
+    { exec: 'jsii-pacmak --target python --target java --maven-local-repository "$HOME/.m2/repository"' },
+    { exec: 'jsii-pacmak --code-only --target go' },
+    { exec: 'node scripts/go-module.js dist/go/cdkcustomruntime' },
+  ],
 });
 
 const rosetta = project.addTask('rosetta', {
@@ -135,18 +151,24 @@ project.addTask('bench', {
   steps: [{ spawn: 'compile' }, { exec: 'ts-node --project tsconfig.dev.json bench/run.ts' }],
 });
 
+project.addTask('bench:fit', {
+  description: 'Measure how many functions fit in one stack and rewrite that section of bench/RESULTS.md.',
+  steps: [{ spawn: 'compile' }, { exec: 'ts-node --project tsconfig.dev.json bench/fit.ts' }],
+});
+
 const minCdk = project.addTask('test:min-cdk', {
   description: 'Type-check and run the construct tests against the lowest aws-cdk-lib of the peer range.',
   exec: 'node scripts/test-min-cdk.js',
 });
 
 project.addTask('test:all', {
-  description: 'The whole test suite, as CI runs it (no packaging of other languages).',
+  description: 'The whole test suite, as CI runs it (the Python, Java and Go packages included; .NET is generated only).',
   steps: [
     { spawn: 'default' },
     { spawn: 'compile' },
     { spawn: 'docgen' },
     { spawn: shellcheck.name },
+    { spawn: packageBindings.name },
     { spawn: 'test' },
     { spawn: minCdk.name },
     { spawn: rosetta.name },

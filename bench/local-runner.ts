@@ -5,13 +5,11 @@
  * rounds; and invocations per second through `serve`.
  *
  * The function is the library's own `CustomRuntimeFunction`, invoked through its alias `live`.
- * `serve` is started with the CLI helper of the runner's tests (test/runner/cli-process.ts); its
- * runtime gets a private TMPDIR (`--env TMPDIR=...`), so that nothing it leaves mixes with other runs.
+ * `serve` is started with the CLI helper of the runner's tests (test/runner/cli-process.ts); each of its
+ * environments has a /tmp of its own, removed when it stops. bench/scale-out.ts compares one environment with four.
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { OURS, orderFor, startRuntime } from './runtimes';
@@ -36,23 +34,32 @@ export interface LocalRunnerResult {
   readonly bare: Summary;
   /** Invocations per second through serve, one client after the other on one keep-alive connection. */
   readonly sequentialPerSecond: number;
-  /** Invocations per second through serve with several clients at once (one warm environment serves them in turn). */
+  /** Invocations per second through serve with several clients at once (as many environments as were busy at once serve them). */
   readonly concurrentPerSecond: number;
   readonly concurrentClients: number;
-  /** Runtime processes under serve at the end (1: one warm environment served every invocation). */
+  /** Runtime processes under serve at the end: the environments the concurrent clients needed. */
   readonly runtimeProcesses: number;
 }
 
-export async function measureLocalRunner(log: (line: string) => void): Promise<LocalRunnerResult> {
-  const assemblyDir = synth((app) => {
+/** The cloud assembly of the benchmarks: one `CustomRuntimeFunction` with the trivial handler. */
+export function trivialAssembly(): string {
+  return synth((app) => {
     const stack = new Stack(app, 'Bench');
     new CustomRuntimeFunction(stack, 'Trivial', { code: lambda.Code.fromAsset(FIXTURES), handler: HANDLER });
   });
-  const runtimeTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-serve-'));
-  const serve = await startServe(['--app', assemblyDir, '--quiet', '--env', `TMPDIR=${runtimeTmp}`]);
+}
+
+/** The Invoke API URL of the trivial function's alias under `serve`. */
+export function trivialUrl(serve: ServeProcess): string {
+  return `${serve.url}/2015-03-31/functions/${encodeURIComponent(FUNCTION_NAME)}/invocations?Qualifier=live`;
+}
+
+export async function measureLocalRunner(log: (line: string) => void): Promise<LocalRunnerResult> {
+  const assemblyDir = trivialAssembly();
+  const serve = await startServe(['--app', assemblyDir, '--quiet']);
   const bare = await startRuntime(OURS, HANDLER);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const url = `${serve.url}/2015-03-31/functions/${encodeURIComponent(FUNCTION_NAME)}/invocations?Qualifier=live`;
+  const url = trivialUrl(serve);
   try {
     // The first invocation of each starts its runtime: not measured.
     await invoke(agent, url, '{}');
@@ -87,7 +94,6 @@ export async function measureLocalRunner(log: (line: string) => void): Promise<L
     agent.destroy();
     await bare.stop();
     await stopServe(serve);
-    fs.rmSync(runtimeTmp, { recursive: true, force: true });
     removeTempDirs();
   }
 }
@@ -110,14 +116,14 @@ async function concurrentThroughput(url: string): Promise<number> {
   }
 }
 
-function check(answer: string): void {
+export function check(answer: string): void {
   if (answer.trim() !== 'ok') {
     throw new Error(`unexpected answer ${JSON.stringify(answer.slice(0, 200))}`);
   }
 }
 
 /** One synchronous Invoke API call; rejects on an error status or a function error. */
-function invoke(agent: http.Agent, url: string, body: string): Promise<string> {
+export function invoke(agent: http.Agent, url: string, body: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: 'POST', agent, headers: { 'Content-Type': 'application/json' } }, (res) => {
       const chunks: Buffer[] = [];
@@ -137,7 +143,7 @@ function invoke(agent: http.Agent, url: string, body: string): Promise<string> {
 }
 
 /** Process ids whose parent is `pid` (Linux /proc). */
-function childrenOf(pid: number): number[] {
+export function childrenOf(pid: number): number[] {
   const children: number[] = [];
   for (const entry of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {

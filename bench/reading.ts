@@ -98,11 +98,9 @@ To the first response: ${ms(c.ours.toFirstResponse.median)} against ${ms(c.tutor
 
 function readLocalRunner(l: LocalRunnerResult): string {
   const concurrency = l.concurrentPerSecond > l.sequentialPerSecond * 1.1
-    ? `More clients get more (${l.concurrentPerSecond.toFixed(0)}/s with ${l.concurrentClients}) although one environment still runs one
-invocation at a time: the next event is already queued when the runtime asks for it, so the HTTP
-round trip no longer sits between two invocations. Lambda would start more environments instead.`
-    : `More clients get no more (${l.concurrentPerSecond.toFixed(0)}/s with ${l.concurrentClients}): one warm environment runs one invocation at a
-time, as on Lambda, where more environments would start instead.`;
+    ? `More clients get more (${l.concurrentPerSecond.toFixed(0)}/s with ${l.concurrentClients}): they ran in ${l.runtimeProcesses} environments.`
+    : `More clients get no more (${l.concurrentPerSecond.toFixed(0)}/s with ${l.concurrentClients}) although they ran in ${l.runtimeProcesses} environments: the
+machine's cores, not the runner, are the limit.`;
   return `**Local runner.** Through \`serve\` an invocation takes ${ms(l.serve.median)} against ${ms(l.bare.median)} for the bare loop: the
 HTTP hop, the runner's checks and its own Runtime API server add ${ms(l.serve.median - l.bare.median)} at the median, small next to
 the runtime's curl. One client gets ${l.sequentialPerSecond.toFixed(0)} invocations/s. ${concurrency}

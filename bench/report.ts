@@ -8,10 +8,11 @@ import { Machine } from './machine';
 import { COLD_START_TARGET, oneMiBRatio, reading, RUNTIME_TARGET, SYNTH_TARGET, warmRatio } from './reading';
 import { LargeOutcome, RUNTIMES, RuntimeOverheadResult, WarmResult } from './runtime-overhead';
 import { OURS as OURS_RUNTIME, OURS_CURL, TUTORIAL_RUNTIME } from './runtimes';
+import { renderScaleOut, ScaleOutResult } from './scale-out';
 import { bytes, count, ms, percent, ratio, Summary } from './stats';
 import { HAND_WIRED, OURS, OURS_NO_ALARMS, Variant } from './synth-apps';
 import { SynthProfile } from './synth-profile';
-import { likeForLike, runOf, STACK_RESOURCE_LIMIT, SynthScalingResult } from './synth-scaling';
+import { FitResult, likeForLike, runOf, STACK_RESOURCE_LIMIT, SynthScalingResult } from './synth-scaling';
 
 export interface BenchResults {
   readonly machine: Machine;
@@ -25,6 +26,7 @@ export interface BenchResults {
   readonly overhead: RuntimeOverheadResult;
   readonly coldStart: ColdStartResult;
   readonly localRunner: LocalRunnerResult;
+  readonly scaleOut: ScaleOutResult;
   readonly synth: SynthScalingResult;
   readonly profiles: SynthProfile[];
 }
@@ -36,6 +38,7 @@ export function renderReport(r: BenchResults): string {
     runtimeOverhead(r.overhead),
     coldStart(r.coldStart),
     localRunner(r.localRunner),
+    renderScaleOut(r.scaleOut, r.machine.cores),
     synthScaling(r.synth),
     synthProfiles(r.profiles),
     reading(r.overhead, r.coldStart, r.localRunner, r.synth, r.profiles),
@@ -251,10 +254,9 @@ ${paths}
 
 Throughput through \`serve\`: **${l.sequentialPerSecond.toFixed(0)} invocations/s** for one client (one invocation after the
 other), **${l.concurrentPerSecond.toFixed(0)}/s** for ${l.concurrentClients} clients at once. Runtime processes under \`serve\` at the end:
-${l.runtimeProcesses} (every invocation ran in the same warm environment).
+${l.runtimeProcesses} (one environment per invocation in flight at once, as Lambda scales out).
 
-Here \`serve\` gets \`--env TMPDIR=<private directory>\`, so the runtime's scratch files stay apart from other runs; stopping
-\`serve\` stops its runtime with SIGTERM, and the shell runtime removes its scratch directory.
+Each environment has a /tmp of its own, removed when it stops; stopping \`serve\` stops its runtimes with SIGTERM.
 `;
 }
 
@@ -288,9 +290,6 @@ function synthScaling(s: SynthScalingResult): string {
     return [variant.label, String(shape.resourcesPerFunction), types.join(', ')];
   };
   const composition = table(['Variant', 'Per function', 'Resource types'], [typesRow(OURS), typesRow(OURS_NO_ALARMS), typesRow(HAND_WIRED)]);
-  const fit = table(['Functions of this kind', 'Per function', 'Shared per stack', 'Most in one stack', 'aws-cdk-lib agrees'],
-    s.fit.map((f) => [f.label, String(f.perFunction), String(f.sharedPerStack), `**${f.computed}**`,
-      `${f.computed} synthesize: ${f.fits ? 'yes' : '**no**'}; ${f.computed + 1} refused: ${f.nextRefused ? 'yes' : '**no**'}`]));
 
   return `## 4. Synth scaling
 
@@ -321,16 +320,29 @@ ${composition}
 Shared per stack, outside the functions: ${runOf(oneFn, HAND_WIRED).shape.sharedPerStack} resources (the runtime's \`AWS::Lambda::LayerVersion\` and
 \`AWS::CDK::Metadata\`), in every variant.
 
-### How many fit in one stack (CloudFormation: ${STACK_RESOURCE_LIMIT} resources)
+${fitSection(s.fit)}`;
+}
+
+/** The "How many fit in one stack" section, which `bench/fit.ts` can also rewrite alone in RESULTS.md. */
+export function fitSection(fitResults: FitResult[]): string {
+  const fit = table(['Functions of this kind', 'Per function', 'Shared per stack', 'Most in one stack', 'aws-cdk-lib agrees'],
+    fitResults.map((f) => [f.label, String(f.perFunction), String(f.sharedPerStack), `**${f.computed}**`,
+      `${f.computed} synthesize: ${f.fits ? 'yes' : '**no**'}; ${f.computed + 1} refused: ${f.nextRefused ? 'yes' : '**no**'}`]));
+  return `${FIT_HEADING}
 
 ${fit}
-Most in one stack = floor((${STACK_RESOURCE_LIMIT} - shared) / per function), and aws-cdk-lib's own limit check must
-accept that many and refuse one more. The issue's figures hold: hand-wired foundation defaults are
+Most in one stack = floor((${STACK_RESOURCE_LIMIT} - shared) / per function), and aws-cdk-lib's own limit check (or
+CustomRuntimeFunction's, which runs first) must accept that many and refuse one more. Hand-wired foundation defaults are
 9 resources (LogGroup, Role, DefaultPolicy, Queue, QueuePolicy, Function, Version, Alias,
 EventInvokeConfig), 55 fit; with one invoke permission 10, 49 fit (counting the layer and
-CDKMetadata too; without them the counts are the same).
+CDKMetadata too; without them the counts are the same). Ours by default (code and handler only) is 10:
+LogGroup, Role (its log and dead-letter permissions inline, so no DefaultPolicy), Queue, QueuePolicy, Function,
+Version, Alias and 3 alarms (error rate, throttles and duration share one metric-math alarm; lost asynchronous
+events; dead-letter backlog). "Fully featured" adds the alias's EventInvokeConfig and one invoke permission.
 `;
 }
+
+export const FIT_HEADING = `### How many fit in one stack (CloudFormation: ${STACK_RESOURCE_LIMIT} resources)`;
 
 function synthProfiles(profiles: SynthProfile[]): string {
   return `### Where synth time goes (CPU profile)

@@ -4,12 +4,12 @@
  *
  *   1. runtime overhead  bench/runtime-overhead.ts  (the two runtimes: bench/runtimes.ts)
  *   2. cold start        bench/cold-start.ts
- *   3. local runner      bench/local-runner.ts
+ *   3. local runner      bench/local-runner.ts   (3b. scale-out, one environment vs four: bench/scale-out.ts)
  *   4. synth scaling     bench/synth-scaling.ts     (the apps: synth-apps.ts; profile: synth-profile.ts)
  *   RESULTS.md           bench/report.ts            (the closing reading: bench/reading.ts)
  *
  * Scratch files go to bench/.work/ (gitignored) and the OS temp dir, and are removed at the end;
- * every runtime process has a private TMPDIR and is stopped with SIGTERM.
+ * every runtime process has a private TMPDIR (under serve: its own /tmp) and is stopped with SIGTERM.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -20,6 +20,7 @@ import { describeMachine, launchedAt } from './machine';
 import { readRuntimeAndColdStart } from './reading';
 import { coldStart as renderColdStart, renderReport, runtimeOverhead as renderRuntimeOverhead, runtimeTargetRows } from './report';
 import { measureRuntimeOverhead } from './runtime-overhead';
+import { measureScaleOut } from './scale-out';
 import { HAND_WIRED, OURS } from './synth-apps';
 import { profileSynth } from './synth-profile';
 import { measureSynthScaling } from './synth-scaling';
@@ -72,6 +73,8 @@ async function main(): Promise<void> {
     const coldStart = await measureColdStart(log);
     log('3/4 local runner (serve vs the bare runtime loop)');
     const localRunner = await measureLocalRunner(log);
+    log('3b/4 local runner scale-out (one environment vs four)');
+    const scaleOut = await measureScaleOut(log);
     log('4/4 synth scaling');
     const synth = measureSynthScaling(workDir, log);
     const profiles = [
@@ -89,6 +92,7 @@ async function main(): Promise<void> {
       overhead,
       coldStart,
       localRunner,
+      scaleOut,
       synth,
       profiles,
     });

@@ -37,6 +37,10 @@ export interface Variant {
 export interface FunctionOptions {
   /** The one `AWS::Lambda::Permission`. @default true */
   readonly invokePermission?: boolean;
+  /** `retryAttempts` and `maxEventAge` on the alias (an `EventInvokeConfig`). @default true */
+  readonly asyncSettings?: boolean;
+  /** Ours only: `deadLetterQueueEnabled: false` when false. @default true */
+  readonly deadLetterQueue?: boolean;
 }
 
 export const OURS: Variant = {
@@ -90,11 +94,13 @@ export function buildApp(app: App, variant: Variant, count: number, stacks: numb
 }
 
 function addOurs(stack: Stack, id: string, alarms: boolean, options: FunctionOptions): void {
+  const asyncSettings = options.asyncSettings ?? true;
   const fn = new CustomRuntimeFunction(stack, id, {
     code: lambda.Code.fromAsset(CODE_DIR),
     handler: HANDLER,
-    retryAttempts: 1,
-    maxEventAge: Duration.hours(1),
+    retryAttempts: asyncSettings ? 1 : undefined,
+    maxEventAge: asyncSettings ? Duration.hours(1) : undefined,
+    deadLetterQueueEnabled: options.deadLetterQueue === false ? false : undefined,
     alarms: alarms ? undefined : { enabled: false },
   });
   if (options.invokePermission ?? true) {

@@ -5,20 +5,22 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { aliasMetric, errorRateExpression } from './private/alias-metrics';
+import { aliasMetric } from './private/alias-metrics';
 import { InvalidPropertyError } from './private/errors';
 import { checkAbove, checkAtLeast, checkRange, checkWholeMinutes } from './private/validation';
 
 /**
- * The settings of one alarm. Every field is optional: what is not set keeps the alarm's default,
+ * The settings of one watched condition. Every field is optional: what is not set keeps the condition's default,
  * documented on the property of `FunctionAlarmsOptions` that holds these settings.
  *
- * Every alarm compares with "greater than or equal to the threshold" and treats missing data
- * (no invocations) as not breaching.
+ * A condition breaches in a period when its value is greater than or equal to the threshold; a metric
+ * without data (no invocations) counts as 0, so it never breaches. Conditions whose `period`,
+ * `evaluationPeriods`, `datapointsToAlarm` and `rollback` are equal share one alarm, which fires when any
+ * of them breaches in `datapointsToAlarm` of the last `evaluationPeriods` periods.
  */
 export interface AlarmSettings {
   /**
-   * Whether to create the alarm.
+   * Whether to watch the condition.
    *
    * @default true
    */
@@ -53,16 +55,20 @@ export interface AlarmSettings {
   readonly datapointsToAlarm?: number;
 
   /**
-   * Whether a CodeDeploy deployment of the function stops and rolls back when this alarm fires.
+   * Whether a CodeDeploy deployment of the function stops and rolls back when this condition fires.
    * Only matters when the function has a `deployment`.
    *
-   * @default - true, except for the dead-letter messages alarm
+   * @default - true, except for the dead-letter messages condition
    */
   readonly rollback?: boolean;
 }
 
 /**
- * Which alarms to create on a function's alias, and with which settings.
+ * Which conditions the alarms on a function's alias watch, and with which settings.
+ *
+ * With the defaults, three alarms: one for error rate, throttles and duration (2 of 3 one-minute periods; rolls a
+ * deployment back), one for lost asynchronous events (1 of 1; rolls back) and one for dead-letter messages (1 of 1;
+ * does not roll back).
  *
  * The alarms watch the alias (metrics with the dimensions `FunctionName` and
  * `Resource` = `<function>:<alias>`), so they see every invocation that callers make through it,
@@ -70,7 +76,8 @@ export interface AlarmSettings {
  */
 export interface FunctionAlarmsOptions {
   /**
-   * Whether to create any alarm at all. `false` turns every alarm off, whatever the settings below say.
+   * Whether to create any alarm at all. `false` turns every alarm off; a `CustomRuntimeFunction` refuses other
+   * settings next to it, which would be ignored.
    *
    * @default true
    */
@@ -150,7 +157,7 @@ export interface FunctionAlarmsProps extends FunctionAlarmsOptions {
   readonly deadLetterQueue?: sqs.IQueue;
 }
 
-/** An alarm's settings with every default filled in. */
+/** A condition's settings with every default filled in. */
 interface ResolvedSettings {
   readonly enabled: boolean;
   readonly threshold: number;
@@ -160,7 +167,7 @@ interface ResolvedSettings {
   readonly rollback: boolean;
 }
 
-/** The defaults of each alarm, as documented on `FunctionAlarmsOptions`. */
+/** The defaults of each condition, as documented on `FunctionAlarmsOptions`. */
 const DEFAULTS = {
   errorRate: { threshold: 1, evaluationPeriods: 3, datapointsToAlarm: 2, rollback: true },
   throttles: { threshold: 1, evaluationPeriods: 3, datapointsToAlarm: 2, rollback: true },
@@ -172,9 +179,29 @@ const DEFAULTS = {
 /** CloudWatch evaluates at most one day of periods. */
 const MAX_EVALUATION_MINUTES = 24 * 60;
 
+/** One watched condition: a boolean metric-math expression over its own metrics. */
+interface Condition {
+  readonly key: keyof typeof DEFAULTS;
+  /** The construct ID part, `ErrorRate`. */
+  readonly id: string;
+  readonly settings: ResolvedSettings;
+  /** Metric-math ids (unique over every condition) and their metrics. */
+  readonly metrics: Record<string, cloudwatch.IMetric>;
+  /** True (1) in a breaching period. Missing data is filled with 0, so one idle metric never hides another's breach. */
+  readonly expression: string;
+  readonly description: string;
+}
+
 /**
  * CloudWatch alarms on a Lambda alias: error rate, throttles, duration near the timeout, messages waiting
- * in the dead-letter queue and lost asynchronous events. Each can be tuned or turned off.
+ * in the dead-letter queue and lost asynchronous events. Each condition can be tuned or turned off.
+ *
+ * Conditions evaluated the same way (same `period`, `evaluationPeriods`, `datapointsToAlarm` and `rollback`)
+ * share one metric-math alarm, `IF(condition1 OR condition2 ..., 1, 0) >= 1`, so a default function has three
+ * alarms instead of five: error rate, throttles and duration (2 of 3 minutes, rolls back); lost asynchronous
+ * events (1 of 1 minute, rolls back); dead-letter messages (1 of 1 minute, does not roll back).
+ * Each condition breaches exactly when its own alarm did before. Give a condition settings of its own to
+ * give it an alarm of its own.
  *
  * The alarms are built on metrics (function name and alias name), not on the alias resource, so they can
  * gate a CodeDeploy deployment of that same alias without a circular dependency. `rollbackAlarms` lists
@@ -182,44 +209,44 @@ const MAX_EVALUATION_MINUTES = 24 * 60;
  */
 export class FunctionAlarms extends Construct {
   /**
-   * The error-rate alarm.
+   * The alarm that watches the error rate (it may watch other conditions too).
    *
    * @default - none when turned off
    */
   public readonly errorRate?: cloudwatch.Alarm;
 
   /**
-   * The throttles alarm.
+   * The alarm that watches throttles (it may watch other conditions too).
    *
    * @default - none when turned off
    */
   public readonly throttles?: cloudwatch.Alarm;
 
   /**
-   * The duration-near-timeout alarm.
+   * The alarm that watches the duration near the timeout (it may watch other conditions too).
    *
    * @default - none when turned off, or when the timeout is unknown at synth
    */
   public readonly duration?: cloudwatch.Alarm;
 
   /**
-   * The dead-letter queue alarm.
+   * The alarm that watches the dead-letter queue (it may watch other conditions too).
    *
    * @default - none when turned off or when there is no dead-letter queue
    */
   public readonly deadLetterMessages?: cloudwatch.Alarm;
 
   /**
-   * The lost-asynchronous-events alarm.
+   * The alarm that watches lost asynchronous events (it may watch other conditions too).
    *
    * @default - none when turned off
    */
   public readonly asyncDeliveryFailures?: cloudwatch.Alarm;
 
-  /** Every alarm created, in the order above. */
+  /** Every alarm created, each once. */
   public readonly alarms: cloudwatch.IAlarm[];
 
-  /** The alarms that stop and roll back a CodeDeploy deployment (those whose `rollback` is true). */
+  /** The alarms that stop and roll back a CodeDeploy deployment (those whose conditions' `rollback` is true). */
   public readonly rollbackAlarms: cloudwatch.IAlarm[];
 
   constructor(scope: Construct, id: string, props: FunctionAlarmsProps) {
@@ -240,50 +267,76 @@ export class FunctionAlarms extends Construct {
 
     const functionName = props.alias.version.lambda.functionName;
     const aliasName = props.alias.aliasName;
+    const where = `${functionName}:${aliasName}`;
     const metric = (metricName: string, statistic: string, s: ResolvedSettings) =>
       aliasMetric(functionName, aliasName, metricName, { statistic, period: s.period });
-    const where = `${functionName}:${aliasName}`;
 
-    if (settings.errorRate.enabled) {
-      const s = settings.errorRate;
-      this.errorRate = this.alarm('ErrorRate', s,
-        errorRateExpression(metric('Errors', cloudwatch.Stats.SUM, s), metric('Invocations', cloudwatch.Stats.SUM, s), { period: s.period }),
-        `Errors are at least ${s.threshold}% of the invocations of ${where}.`);
+    const conditions: Condition[] = [];
+    const add = (condition: Condition) => { if (condition.settings.enabled) { conditions.push(condition); } };
+    const s = settings;
+    add({
+      key: 'errorRate',
+      id: 'ErrorRate',
+      settings: s.errorRate,
+      metrics: { errors: metric('Errors', cloudwatch.Stats.SUM, s.errorRate), invocations: metric('Invocations', cloudwatch.Stats.SUM, s.errorRate) },
+      // 100 * errors / invocations >= t, without dividing by zero when there is no invocation.
+      expression: `(FILL(errors, 0) > 0 AND 100 * FILL(errors, 0) >= ${s.errorRate.threshold} * FILL(invocations, 0))`,
+      description: `errors are at least ${s.errorRate.threshold}% of the invocations`,
+    });
+    add({
+      key: 'throttles',
+      id: 'Throttles',
+      settings: s.throttles,
+      metrics: { throttles: metric('Throttles', cloudwatch.Stats.SUM, s.throttles) },
+      expression: `FILL(throttles, 0) >= ${s.throttles.threshold}`,
+      description: `at least ${s.throttles.threshold} invocation(s) per ${s.throttles.period.toHumanString()} are throttled`,
+    });
+    if (s.duration.enabled) {
+      this.durationCondition(s.duration, props.timeout!, metric('Duration', cloudwatch.Stats.p(99), s.duration), add);
     }
-    if (settings.throttles.enabled) {
-      const s = settings.throttles;
-      this.throttles = this.alarm('Throttles', s, metric('Throttles', cloudwatch.Stats.SUM, s),
-        `${where} throttled at least ${s.threshold} invocation(s) per ${s.period.toHumanString()}.`);
-    }
-    if (settings.duration.enabled) {
-      this.duration = this.durationAlarm(settings.duration, props.timeout!, metric('Duration', cloudwatch.Stats.p(99), settings.duration), where);
-    }
-    if (settings.deadLetterMessages.enabled) {
-      const s = settings.deadLetterMessages;
-      this.deadLetterMessages = this.alarm('DeadLetterMessages', s,
-        props.deadLetterQueue!.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, period: s.period }),
-        `At least ${s.threshold} failed asynchronous event(s) of ${where} wait in its dead-letter queue.`);
-    }
-    if (settings.asyncDeliveryFailures.enabled) {
-      const s = settings.asyncDeliveryFailures;
-      this.asyncDeliveryFailures = this.alarm('AsyncDeliveryFailures', s, new cloudwatch.MathExpression({
-        expression: 'FILL(deadLetterErrors, 0) + FILL(destinationDeliveryFailures, 0)',
-        usingMetrics: {
-          deadLetterErrors: metric('DeadLetterErrors', cloudwatch.Stats.SUM, s),
-          destinationDeliveryFailures: metric('DestinationDeliveryFailures', cloudwatch.Stats.SUM, s),
+    if (props.deadLetterQueue) {
+      add({
+        key: 'deadLetterMessages',
+        id: 'DeadLetterMessages',
+        settings: s.deadLetterMessages,
+        metrics: {
+          deadLetterMessages: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            statistic: cloudwatch.Stats.MAXIMUM,
+            period: s.deadLetterMessages.period,
+          }),
         },
-        label: 'Asynchronous events not delivered',
-        period: s.period,
-      }), `${where} could not deliver at least ${s.threshold} asynchronous event(s) to its dead-letter target or destination; they are lost.`);
+        expression: `FILL(deadLetterMessages, 0) >= ${s.deadLetterMessages.threshold}`,
+        description: `at least ${s.deadLetterMessages.threshold} failed asynchronous event(s) wait in the dead-letter queue`,
+      });
     }
+    add({
+      key: 'asyncDeliveryFailures',
+      id: 'AsyncDeliveryFailures',
+      settings: s.asyncDeliveryFailures,
+      metrics: {
+        deadLetterErrors: metric('DeadLetterErrors', cloudwatch.Stats.SUM, s.asyncDeliveryFailures),
+        destinationDeliveryFailures: metric('DestinationDeliveryFailures', cloudwatch.Stats.SUM, s.asyncDeliveryFailures),
+      },
+      expression: `FILL(deadLetterErrors, 0) + FILL(destinationDeliveryFailures, 0) >= ${s.asyncDeliveryFailures.threshold}`,
+      description: `at least ${s.asyncDeliveryFailures.threshold} asynchronous event(s) could not be delivered to the dead-letter target or a destination (they are lost)`,
+    });
 
-    const created: [cloudwatch.Alarm | undefined, ResolvedSettings][] = [
-      [this.errorRate, settings.errorRate], [this.throttles, settings.throttles], [this.duration, settings.duration],
-      [this.deadLetterMessages, settings.deadLetterMessages], [this.asyncDeliveryFailures, settings.asyncDeliveryFailures],
-    ];
-    const alarms = created.flatMap(([alarm]) => alarm ? [alarm] : []);
+    const alarms: cloudwatch.Alarm[] = [];
+    const rollbackAlarms: cloudwatch.Alarm[] = [];
+    const watching: Partial<Record<keyof typeof DEFAULTS, cloudwatch.Alarm>> = {};
+    for (const group of groupByEvaluation(conditions)) {
+      const alarm = this.alarm(group, where);
+      alarms.push(alarm);
+      if (group[0].settings.rollback) { rollbackAlarms.push(alarm); }
+      group.forEach((c) => { watching[c.key] = alarm; });
+    }
+    this.errorRate = watching.errorRate;
+    this.throttles = watching.throttles;
+    this.duration = watching.duration;
+    this.deadLetterMessages = watching.deadLetterMessages;
+    this.asyncDeliveryFailures = watching.asyncDeliveryFailures;
     this.alarms = alarms;
-    this.rollbackAlarms = created.flatMap(([alarm, s]) => alarm && s.rollback ? [alarm] : []);
+    this.rollbackAlarms = rollbackAlarms;
     if (props.alarmTopic) {
       const action = new cloudwatchActions.SnsAction(props.alarmTopic);
       for (const alarm of alarms) {
@@ -310,29 +363,57 @@ export class FunctionAlarms extends Construct {
     };
   }
 
-  private alarm(id: string, s: ResolvedSettings, metric: cloudwatch.IMetric, description: string): cloudwatch.Alarm {
-    return new cloudwatch.Alarm(this, id, {
-      metric,
-      threshold: s.threshold,
+  /** One alarm for conditions evaluated alike: it fires when any of them breaches in enough periods. */
+  private alarm(group: Condition[], where: string): cloudwatch.Alarm {
+    const s = group[0].settings;
+    const expression = group.length === 1 ? `IF(${group[0].expression}, 1, 0)` : `IF(${group.map((c) => c.expression).join(' OR ')}, 1, 0)`;
+    const evaluation = `in ${s.datapointsToAlarm} of ${s.evaluationPeriods} period(s) of ${s.period.toHumanString()}`;
+    return new cloudwatch.Alarm(this, group.map((c) => c.id).join(''), {
+      metric: new cloudwatch.MathExpression({
+        expression,
+        usingMetrics: Object.assign({}, ...group.map((c) => c.metrics)),
+        label: group.map((c) => c.id).join(' or '),
+        period: s.period,
+      }),
+      threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: s.evaluationPeriods,
       datapointsToAlarm: s.datapointsToAlarm,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: description,
+      alarmDescription: `${where}: ${group.map((c) => c.description).join('; or ')}, ${evaluation}.`
+        + (s.rollback ? ' Rolls back a CodeDeploy deployment.' : ''),
     });
   }
 
-  private durationAlarm(s: ResolvedSettings, timeout: Duration, metric: cloudwatch.IMetric, where: string): cloudwatch.Alarm | undefined {
+  private durationCondition(s: ResolvedSettings, timeout: Duration, p99: cloudwatch.IMetric, add: (c: Condition) => void): void {
     if (timeout.isUnresolved()) {
       Annotations.of(this).addWarningV2('cdk-custom-runtime:durationAlarmSkipped',
         'The function\'s timeout is unknown at synth (a token), so the duration alarm, whose threshold is a percentage of it, was not created.');
-      return undefined;
+      return;
     }
     const thresholdMs = Math.round(timeout.toMilliseconds() * s.threshold / 100);
     if (thresholdMs < 1) {
       throw new InvalidPropertyError(this, `duration.threshold must leave at least 1 ms of the ${timeout.toHumanString()} timeout, got ${s.threshold}%`);
     }
-    return this.alarm('Duration', { ...s, threshold: thresholdMs }, metric,
-      `The 99th percentile duration of ${where} is at least ${s.threshold}% of its ${timeout.toHumanString()} timeout (${thresholdMs} ms).`);
+    add({
+      key: 'duration',
+      id: 'Duration',
+      settings: s,
+      metrics: { duration: p99 },
+      expression: `FILL(duration, 0) >= ${thresholdMs}`,
+      description: `the 99th percentile duration is at least ${s.threshold}% of the ${timeout.toHumanString()} timeout (${thresholdMs} ms)`,
+    });
   }
+}
+
+/** Conditions with the same period, evaluation and rollback, in their order of first appearance. */
+function groupByEvaluation(conditions: Condition[]): Condition[][] {
+  const groups = new Map<string, Condition[]>();
+  for (const c of conditions) {
+    const s = c.settings;
+    const period = s.period.isUnresolved() ? s.period.toString() : s.period.toSeconds();
+    const key = JSON.stringify([period, s.evaluationPeriods, s.datapointsToAlarm, s.rollback]);
+    groups.set(key, [...groups.get(key) ?? [], c]);
+  }
+  return [...groups.values()];
 }

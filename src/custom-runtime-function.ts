@@ -15,14 +15,18 @@ import { ProvisionedConcurrencyScalingOptions } from './concurrency';
 import { DeploymentOptions, TrafficShift } from './deployment';
 import { ServiceInvokeOptions } from './invoke-permissions';
 import { aliasMetric, errorRateExpression } from './private/alias-metrics';
-import { acknowledgeFailureDestinationFinding, configureDeadLetter } from './private/dead-letter';
+import { bootstrapInCodeDirectory } from './private/bootstrap-check';
+import { acknowledgeFailureDestinationFinding, configureDeadLetter, deadLetterStatement, deadLetterTargetArn, grantDeadLetterKey } from './private/dead-letter';
 import { createDeploymentGroup } from './private/deployment-group';
 import { InvalidPropertyError } from './private/errors';
-import { acknowledgeKeyGrantFindings, attachUnscopablePolicies, createExecutionRole, unscopableGrants } from './private/execution-role';
+import { acknowledgeKeyGrantFindings, attachUnscopablePolicies, createExecutionRole, dropRedundantRoleDependency, unscopableGrants } from './private/execution-role';
+import { skipDefaultFunctionChecks } from './private/function-checkov';
 import { checkAsyncInvokeOptions, validateFunctionProps } from './private/function-validation';
+import { logGroupEncryptionKey, skipLogGroupKeyCheck } from './private/log-encryption';
 import { configureProvisionedScaling } from './private/provisioned-scaling';
 import { checkFunctionUrlInvokeMode, grantInvokeWithResponseStream, responseStreamingEnvironment } from './private/response-streaming';
 import { checkServicePermission, scopeServiceToAccount, serviceInvokePrincipal } from './private/service-permissions';
+import { checkStackResourceLimit } from './private/stack-resource-limit';
 import { checkAccountId, checkOrganizationId } from './private/validation';
 import { ShellRuntime } from './shell-runtime';
 
@@ -87,6 +91,19 @@ export interface CustomRuntimeFunctionProps extends lambda.FunctionOptions {
    * @default - the queue is encrypted with SQS-managed keys (SSE-SQS)
    */
   readonly deadLetterQueueEncryptionKey?: kms.IKey;
+
+  /**
+   * A customer managed KMS key that encrypts the log group this construct creates (Control Tower's CT.CLOUDWATCH.PR.3).
+   *
+   * When the key is defined in this app, its key policy gets a statement that lets CloudWatch Logs
+   * (`logs.<region>.amazonaws.com`) use it for the log groups of this account and region, as CloudWatch Logs requires.
+   * One key can serve every function of an account and region: a key costs 1 USD a month.
+   * Refused together with `logGroup`: set the key on that log group instead.
+   *
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+   * @default - log data is encrypted with keys CloudWatch Logs manages
+   */
+  readonly logEncryptionKey?: kms.IKey;
 
   /**
    * Provisioned concurrency on the alias.
@@ -223,23 +240,42 @@ export class CustomRuntimeFunction extends Construct implements lambda.IFunction
     const aliasName = props.aliasName ?? 'live';
 
     this.runtimeLayer = props.runtimeLayer ?? ShellRuntime.layer(this, props.architecture ?? lambda.Architecture.X86_64);
-    this.logGroup = props.logGroup ? logs.LogGroup.fromLogGroupArn(this, 'ImportedLogGroup', props.logGroup.logGroupRef.logGroupArn) : new logs.LogGroup(this, 'LogGroup', {
+    const codeBootstrap = bootstrapInCodeDirectory(props.code);
+    if (codeBootstrap) {
+      Annotations.of(this).addWarningV2('cdk-custom-runtime:bootstrapInCode',
+        `The function's code has a bootstrap at its root (${codeBootstrap}): Lambda runs /var/task/bootstrap, not the runtime layer's /opt/bootstrap, `
+        + 'so that file replaces the runtime. Remove or rename it to use the runtime layer; acknowledge this warning if it is meant to be the runtime.');
+    }
+    const logEncryptionKey = logGroupEncryptionKey(this, props);
+    this.logGroup = props.logGroup ? usersLogGroup(this, props.logGroup) : new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: logEncryptionKey,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
-    const tracing = props.tracing ?? lambda.Tracing.ACTIVE;
-    const unscopable = unscopableGrants(tracing, props.vpc !== undefined && props.role === undefined);
-    const role = props.role ?? createExecutionRole(this, unscopable);
-    this.role = role;
-    this.grantPrincipal = role;
-    this.logGroup.grant(role, 'logs:CreateLogStream', 'logs:PutLogEvents');
-
-    const deadLetter = configureDeadLetter(this, role, props);
+    if (!props.logGroup && !logEncryptionKey) {
+      skipLogGroupKeyCheck(this.logGroup);
+    }
+    const deadLetter = configureDeadLetter(this, props);
     this.deadLetterQueue = deadLetter.queue;
     this.deadLetterTopic = deadLetter.topic;
 
+    // Writing logs and sending failed events: on the role alone (a log group's ARN already ends in `:*`), never a resource policy.
+    const delivery = [
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+      ...[deadLetterStatement(deadLetter)].flatMap(st => st ? [st] : []),
+    ];
+    const tracing = props.tracing ?? lambda.Tracing.ACTIVE;
+    const unscopable = unscopableGrants(tracing, props.vpc !== undefined && props.role === undefined);
+    const role = props.role ?? createExecutionRole(this, unscopable, delivery);
+    this.role = role;
+    this.grantPrincipal = role;
+    if (props.role) {
+      delivery.forEach(st => props.role!.addToPrincipalPolicy(st));
+    }
+    grantDeadLetterKey(role, deadLetter);
+
     const {
-      logRetention, logRemovalPolicy, logGroup, events, retryAttempts, maxEventAge, onSuccess, onFailure,
+      logRetention, logRemovalPolicy, logGroup, logEncryptionKey: logKeyOfTheLogGroup, events, retryAttempts, maxEventAge, onSuccess, onFailure,
       deadLetterQueue, deadLetterQueueEnabled, deadLetterTopic, currentVersionOptions, layers,
       provisionedConcurrentExecutions, provisionedConcurrencyScaling, alarms, deployment, responseStreaming,
       tracing: tracingSetByRole, // applied by this.setTracingMode: aws-cdk-lib would add X-Ray to the default policy
@@ -257,14 +293,19 @@ export class CustomRuntimeFunction extends Construct implements lambda.IFunction
       memorySize: props.memorySize ?? 256,
       timeout,
       logGroup: this.logGroup,
-      deadLetterQueue: deadLetter.queue,
-      deadLetterTopic: deadLetter.topic,
       currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN, ...currentVersionOptions },
     });
+    const targetArn = deadLetterTargetArn(deadLetter);
+    if (targetArn) {
+      // On the L1: aws-cdk-lib's deadLetterQueue would add its sqs:SendMessage to a default policy, one more resource.
+      (this.function.node.defaultChild as lambda.CfnFunction).deadLetterConfig = { targetArn };
+    }
     if (props.versionTrigger !== undefined) {
       this.function.invalidateVersionBasedOn(props.versionTrigger);
     }
     this.setTracingMode(tracing);
+    dropRedundantRoleDependency(this.function);
+    skipDefaultFunctionChecks(this.function, props);
     if (props.role) {
       attachUnscopablePolicies(this, props.role, this.function, unscopable);
     }
@@ -272,9 +313,6 @@ export class CustomRuntimeFunction extends Construct implements lambda.IFunction
       Annotations.of(this).addWarningV2('cdk-custom-runtime:vpcRoleNotEquipped',
         'With your own role, the function\'s VPC network-interface permissions (ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces, '
         + 'ec2:DescribeSubnets, ec2:DeleteNetworkInterface, ec2:AssignPrivateIpAddresses, ec2:UnassignPrivateIpAddresses) are yours to grant.');
-    }
-    if (!props.role && (onSuccess || onFailure)) {
-      acknowledgeKeyGrantFindings(role);
     }
 
     this.version = this.function.currentVersion;
@@ -289,6 +327,9 @@ export class CustomRuntimeFunction extends Construct implements lambda.IFunction
     });
     if (deadLetter.queue || deadLetter.topic) {
       acknowledgeFailureDestinationFinding(this.alias);
+    }
+    if (!props.role && (onSuccess || onFailure)) {
+      acknowledgeKeyGrantFindings(role);
     }
     for (const source of events ?? []) {
       this.alias.addEventSource(source);
@@ -309,6 +350,7 @@ export class CustomRuntimeFunction extends Construct implements lambda.IFunction
       this.deploymentGroup = createDeploymentGroup(this, this.alias, deployment,
         (deployment.trafficShift ?? TrafficShift.CANARY_10PERCENT_5MINUTES)._bind(this), this.alarms?.rollbackAlarms ?? []);
     }
+    checkStackResourceLimit(this, c => c instanceof CustomRuntimeFunction);
   }
 
   /**
@@ -708,4 +750,15 @@ export class CustomRuntimeFunction extends Construct implements lambda.IFunction
     if (tracing === lambda.Tracing.DISABLED) { return; }
     (this.function.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: tracing };
   }
+}
+
+/**
+ * The user's log group as an `ILogGroup`: itself when it is one (a `LogGroup` or an import), else an import by name.
+ * Its ARN already ends in `:*` (which also covers its log streams): re-importing a `LogGroup`'s `Arn` by ARN would double it.
+ */
+function usersLogGroup(scope: Construct, given: NonNullable<CustomRuntimeFunctionProps['logGroup']>): logs.ILogGroup {
+  const asLogGroup = given as logs.ILogGroup;
+  return typeof asLogGroup.grantWrite === 'function' && asLogGroup.logGroupArn !== undefined
+    ? asLogGroup
+    : logs.LogGroup.fromLogGroupName(scope, 'ImportedLogGroup', given.logGroupRef.logGroupName);
 }

@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { CustomRuntimeFunction, ShellRuntime } from '../src';
 import { echoCode, newStack, resourceCounts, resourcesOfType, snapshotOf } from './util';
 
@@ -80,51 +81,47 @@ describe('CustomRuntimeFunction with nothing but code and handler', () => {
     });
   });
 
+  /** The statements of the role's inline policy `name`. */
+  const inlineStatements = (name: string) => resourcesOfType(stack, 'AWS::IAM::Role')[0][1].Properties.Policies
+    .find((p: any) => p.PolicyName === name).PolicyDocument.Statement;
+
   test('the role has no managed policies, and its log permissions are scoped to the log group', () => {
     const roles = resourcesOfType(stack, 'AWS::IAM::Role');
     expect(roles).toHaveLength(1);
     expect(roles[0][1].Properties.ManagedPolicyArns).toBeUndefined();
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([{
-          Effect: 'Allow',
-          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EchoLogGroup'), 'Arn'] },
-        }]),
-      },
+    expect(inlineStatements('Function')).toContainEqual({
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^EchoLogGroup/), 'Arn'] },
     });
   });
 
-  test('X-Ray permissions are an inline policy of the role, which the function depends on, and cost no extra resource', () => {
+  test('every permission is an inline policy of the role, which the function references (so CloudFormation creates them first): no AWS::IAM::Policy resource', () => {
     const [roleId, role] = resourcesOfType(stack, 'AWS::IAM::Role')[0];
-    expect(role.Properties.Policies).toEqual([{
-      PolicyName: 'Tracing',
-      PolicyDocument: {
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' }],
-      },
-    }]);
+    expect(role.Properties.Policies.map((p: any) => p.PolicyName)).toEqual(['Function', 'Tracing']);
+    expect(inlineStatements('Tracing')).toEqual([{ Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' }]);
     const [, fnResource] = resourcesOfType(stack, 'AWS::Lambda::Function')[0];
-    expect(fnResource.DependsOn).toEqual(expect.arrayContaining([roleId]));
-    expect(resourcesOfType(stack, 'AWS::IAM::Policy')).toHaveLength(1);
-  });
-
-  test('the function depends on its role policy (no race on the first deploy)', () => {
-    const [policyId] = resourcesOfType(stack, 'AWS::IAM::Policy').find(([id]) => id.startsWith('EchoServiceRoleDefaultPolicy'))!;
-    const [, fnResource] = resourcesOfType(stack, 'AWS::Lambda::Function')[0];
-    expect(fnResource.DependsOn).toEqual(expect.arrayContaining([policyId]));
+    expect(fnResource.Properties.Role).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+    // The GetAtt orders the role, inline policies included, before the function: a DependsOn on it as well is redundant (cfn-lint W3005).
+    expect(fnResource.DependsOn ?? []).not.toContain(roleId);
+    expect(resourcesOfType(stack, 'AWS::IAM::Policy')).toHaveLength(0);
   });
 
   test('the function gets the dead-letter permission on its queue only', () => {
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([{
-          Effect: 'Allow',
-          Action: 'sqs:SendMessage',
-          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EchoDeadLetterQueue'), 'Arn'] },
-        }]),
-      },
+    expect(inlineStatements('Function')).toContainEqual({
+      Effect: 'Allow',
+      Action: 'sqs:SendMessage',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^EchoDeadLetterQueue/), 'Arn'] },
     });
+  });
+
+  test('a grant made later lands in a default policy that the function depends on', () => {
+    const later = newStack();
+    const laterFn = new CustomRuntimeFunction(later, 'Fn', { code: echoCode(), handler: 'function.handler' });
+    new sqs.Queue(later, 'Work').grantConsumeMessages(laterFn);
+    const [policyId] = resourcesOfType(later, 'AWS::IAM::Policy').find(([id]) => id.startsWith('FnServiceRoleDefaultPolicy'))!;
+    const [, fnResource] = resourcesOfType(later, 'AWS::Lambda::Function')[0];
+    expect(fnResource.DependsOn).toEqual(expect.arrayContaining([policyId]));
   });
 
   test('the shell runtime layer serves both custom runtimes and is retained', () => {
@@ -173,9 +170,10 @@ describe('CustomRuntimeFunction options', () => {
     const fns = Object.fromEntries(resourcesOfType(stack, 'AWS::Lambda::Function').map(([id, r]) => [id.slice(0, 4), r.Properties.TracingConfig]));
     expect(fns.Pass).toEqual({ Mode: 'PassThrough' });
     expect(fns.OffF).toBeUndefined();
-    const policiesOf = (prefix: string) => resourcesOfType(stack, 'AWS::IAM::Role').find(([id]) => id.startsWith(prefix))![1].Properties.Policies;
-    expect(policiesOf('Pass')).toHaveLength(1);
-    expect(policiesOf('Off')).toBeUndefined();
+    const policiesOf = (prefix: string) => resourcesOfType(stack, 'AWS::IAM::Role').find(([id]) => id.startsWith(prefix))![1].Properties.Policies
+      .map((p: any) => p.PolicyName);
+    expect(policiesOf('Pass')).toEqual(['Function', 'Tracing']);
+    expect(policiesOf('Off')).toEqual(['Function']);
   });
 
   test('custom alias name, memory, timeout, log retention and environment pass through', () => {
@@ -239,8 +237,8 @@ describe('CustomRuntimeFunction options', () => {
     new CustomRuntimeFunction(stack, 'Fn', { code: echoCode(), handler: 'function.handler', vpc });
     const [, role] = resourcesOfType(stack, 'AWS::IAM::Role').find(([id]) => id.startsWith('FnServiceRole'))!;
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-    expect(role.Properties.Policies.map((p: any) => p.PolicyName)).toEqual(['Tracing', 'VpcAccess']);
-    expect(role.Properties.Policies[1].PolicyDocument.Statement[0].Action).toContain('ec2:CreateNetworkInterface');
+    expect(role.Properties.Policies.map((p: any) => p.PolicyName)).toEqual(['Function', 'Tracing', 'VpcAccess']);
+    expect(role.Properties.Policies[2].PolicyDocument.Statement[0].Action).toContain('ec2:CreateNetworkInterface');
   });
 
   test('grants to the construct go to its role', () => {

@@ -31,9 +31,13 @@ describe('dead-letter target', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::SQS::Queue', 0);
     template.hasResourceProperties('AWS::Lambda::Function', { DeadLetterConfig: { TargetArn: { Ref: Match.stringLikeRegexp('^Topic') } } });
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: Match.stringLikeRegexp('^Topic') } }]) },
+    template.hasResourceProperties('AWS::IAM::Role', {
+      Policies: Match.arrayWith([{
+        PolicyName: 'Function',
+        PolicyDocument: Match.objectLike({ Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: Match.stringLikeRegexp('^Topic') } }]) }),
+      }]),
     });
+    template.resourceCountIs('AWS::IAM::Policy', 0);
   });
 
   test('off, explicitly, with an acknowledgeable warning', () => {
@@ -59,6 +63,26 @@ describe('dead-letter target', () => {
         })]),
       },
     });
+  });
+
+  test('the queue it creates may be named as a dead-letter queue by the account\'s queues (allowAll, SQS\'s own default), for CT.SQS.PR.1', () => {
+    const stack = newStack();
+    new CustomRuntimeFunction(stack, 'Fn', base());
+    const [, queue] = resourcesOfType(stack, 'AWS::SQS::Queue')[0];
+    expect(queue.Properties.RedriveAllowPolicy).toEqual({ redrivePermission: 'allowAll' });
+    expect(queue.Properties.RedrivePolicy).toBeUndefined();
+  });
+
+  test('SSE-SQS is recorded as the reason Checkov\'s CKV_AWS_27 does not apply; with a key there is nothing to skip', () => {
+    const sseSqs = newStack();
+    new CustomRuntimeFunction(sseSqs, 'Fn', base());
+    const [, queue] = resourcesOfType(sseSqs, 'AWS::SQS::Queue')[0];
+    expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    expect(queue.Metadata.checkov.skip).toEqual([{ id: 'CKV_AWS_27', comment: expect.stringMatching(/SQS-managed keys.*deadLetterQueueEncryptionKey/) }]);
+
+    const withKey = newStack();
+    new CustomRuntimeFunction(withKey, 'Fn', { ...base(), deadLetterQueueEncryptionKey: new kms.Key(withKey, 'Key', { enableKeyRotation: true }) });
+    expect(resourcesOfType(withKey, 'AWS::SQS::Queue')[0][1].Metadata.checkov).toBeUndefined();
   });
 
   test('a user queue encrypted with a customer managed key gets the KMS grant too', () => {

@@ -99,11 +99,11 @@ describe('a function with a deployment and nothing else configured', () => {
 
   test('the function\'s own alarms roll it back, except the dead-letter backlog', () => {
     const alarmIds = Object.fromEntries(resourcesOfType(stack, 'AWS::CloudWatch::Alarm').map(([id]) => [id.replace(/^FnAlarms|[0-9A-F]{8}$/g, ''), id]));
-    expect(Object.keys(alarmIds).sort()).toEqual(['AsyncDeliveryFailures', 'DeadLetterMessages', 'Duration', 'ErrorRate', 'Throttles']);
+    expect(Object.keys(alarmIds).sort()).toEqual(['AsyncDeliveryFailures', 'DeadLetterMessages', 'ErrorRateThrottlesDuration']);
     template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
       AlarmConfiguration: {
         Enabled: true,
-        Alarms: ['ErrorRate', 'Throttles', 'Duration', 'AsyncDeliveryFailures'].map(name => ({ Name: { Ref: alarmIds[name] } })),
+        Alarms: ['ErrorRateThrottlesDuration', 'AsyncDeliveryFailures'].map(name => ({ Name: { Ref: alarmIds[name] } })),
       },
     });
   });

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { InvalidPropertyError } from './errors';
 
 /**
@@ -41,4 +42,15 @@ function findNestedBootstrap(directory: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * The `bootstrap` at the root of the function's own code, when the code is an asset directory. Lambda runs
+ * `/var/task/bootstrap` (the code) before `/opt/bootstrap` (the layers), so that file replaces the runtime layer's.
+ * Other code (`Code.fromBucket`, `fromInline`, a zip file, an image) cannot be looked into at synth: `undefined`.
+ */
+export function bootstrapInCodeDirectory(code: lambda.Code): string | undefined {
+  if (!(code instanceof lambda.AssetCode)) { return undefined; }
+  const bootstrap = path.join(code.path, 'bootstrap');
+  return fs.existsSync(code.path) && fs.statSync(code.path).isDirectory() && fs.existsSync(bootstrap) ? bootstrap : undefined;
 }

@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { skipCheckovChecks } from './checkov';
 import { InvalidPropertyError } from './errors';
 import { acknowledgeNagFindings } from './nag';
 
@@ -24,10 +25,9 @@ export interface DeadLetterSettings {
 
 /**
  * Resolves the dead-letter target: the user's topic or queue, none when turned off (with a warning),
- * or a new encrypted, TLS-only queue. The role may use the target's customer managed key to send,
- * which aws-cdk-lib does not grant by itself.
+ * or a new encrypted, TLS-only queue. `deadLetterPermissions` then lets the role send to it.
  */
-export function configureDeadLetter(scope: Construct, role: iam.IRole, settings: DeadLetterSettings): DeadLetterTarget {
+export function configureDeadLetter(scope: Construct, settings: DeadLetterSettings): DeadLetterTarget {
   const ownQueue = !settings.deadLetterTopic && !settings.deadLetterQueue && settings.deadLetterQueueEnabled !== false;
   if (settings.deadLetterQueueEncryptionKey && !ownQueue) {
     throw new InvalidPropertyError(scope, 'deadLetterQueueEncryptionKey only encrypts the queue this construct creates; '
@@ -37,7 +37,6 @@ export function configureDeadLetter(scope: Construct, role: iam.IRole, settings:
     if (settings.deadLetterQueue || settings.deadLetterQueueEnabled !== undefined) {
       throw new InvalidPropertyError(scope, 'deadLetterTopic cannot be combined with deadLetterQueue or deadLetterQueueEnabled; give one dead-letter target');
     }
-    grantKeyToSend(role, settings.deadLetterTopic.masterKey);
     return { topic: settings.deadLetterTopic };
   }
   if (settings.deadLetterQueueEnabled === false) {
@@ -48,9 +47,28 @@ export function configureDeadLetter(scope: Construct, role: iam.IRole, settings:
       'The dead-letter queue is turned off: asynchronous events that fail every retry are lost.');
     return {};
   }
-  const queue = settings.deadLetterQueue ?? createDeadLetterQueue(scope, settings.deadLetterQueueEncryptionKey);
-  grantKeyToSend(role, queue.encryptionMasterKey);
-  return { queue };
+  return { queue: settings.deadLetterQueue ?? createDeadLetterQueue(scope, settings.deadLetterQueueEncryptionKey) };
+}
+
+/**
+ * What the role needs to send to the target: `sqs:SendMessage` or `sns:Publish` on it (the statement aws-cdk-lib's
+ * `Function` would add to the role's default policy), and the target's customer managed key, which aws-cdk-lib
+ * does not grant by itself.
+ */
+export function deadLetterStatement(target: DeadLetterTarget): iam.PolicyStatement | undefined {
+  if (target.topic) { return new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [target.topic.topicArn] }); }
+  if (target.queue) { return new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [target.queue.queueArn] }); }
+  return undefined;
+}
+
+/** SQS and SNS need the sender to use the queue's or topic's customer managed key. */
+export function grantDeadLetterKey(role: iam.IRole, target: DeadLetterTarget): void {
+  (target.topic?.masterKey ?? target.queue?.encryptionMasterKey)?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+}
+
+/** The function's `DeadLetterConfig`: set on the L1 so that aws-cdk-lib adds no statement of its own. */
+export function deadLetterTargetArn(target: DeadLetterTarget): string | undefined {
+  return target.topic?.topicArn ?? target.queue?.queueArn;
 }
 
 /**
@@ -72,15 +90,21 @@ function createDeadLetterQueue(scope: Construct, encryptionKey?: kms.IKey): sqs.
     encryptionMasterKey: encryptionKey,
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
+    // Control Tower's CT.SQS.PR.1 wants a dead-letter queue to say who may use it as one, and accepts only allowAll
+    // or byQueue. byQueue needs 1 to 10 source queues (SQS and aws-cdk-lib refuse it without), and no queue sends here:
+    // Lambda does. allowAll is what SQS applies without this policy, so writing it down changes no permission.
+    redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
   });
   acknowledgeNagFindings(queue, [{
     id: 'Serverless-SQSRedrivePolicy',
     reason: 'This queue is itself the dead-letter queue of the function; a redrive policy for it would only move the problem.',
   }]);
+  if (!encryptionKey) {
+    skipCheckovChecks(queue, [{
+      id: 'CKV_AWS_27',
+      comment: 'Encrypted at rest with SQS-managed keys (SqsManagedSseEnabled); the check only sees KmsMasterKeyId. '
+        + 'deadLetterQueueEncryptionKey encrypts with a customer managed key instead.',
+    }]);
+  }
   return queue;
-}
-
-/** SQS and SNS need the sender to use the queue's or topic's customer managed key. */
-function grantKeyToSend(role: iam.IRole, key: kms.IKey | undefined): void {
-  key?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
 }

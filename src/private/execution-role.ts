@@ -1,6 +1,8 @@
+import { CfnResource, Lazy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { CheckovSkip, skipCheckovChecks } from './checkov';
 import { acknowledgeNagFindings, NagAcknowledgement } from './nag';
 
 /** Permissions whose actions support no resource-level permissions, so their resource is "*", and why. */
@@ -8,6 +10,8 @@ interface UnscopableGrant {
   readonly name: string;
   readonly actions: string[];
   readonly reason: string;
+  /** The Checkov check that the `Resource: *` fails, when one does. */
+  readonly checkov?: CheckovSkip;
 }
 
 const TRACING: UnscopableGrant = {
@@ -24,6 +28,11 @@ const VPC_ACCESS: UnscopableGrant = {
     'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',
   ],
   reason: 'The EC2 network-interface actions Lambda needs to attach a function to a VPC support no resource-level permissions.',
+  checkov: {
+    id: 'CKV_AWS_111',
+    comment: 'The EC2 network-interface actions Lambda needs to attach a function to a VPC (those of AWSLambdaVPCAccessExecutionRole) '
+      + 'support no resource-level permissions, so their resource is "*".',
+  },
 };
 
 /** The unscopable permissions a function needs for its tracing mode and network. */
@@ -35,22 +44,27 @@ export function unscopableGrants(tracing: lambda.Tracing, inVpc: boolean): Unsco
 }
 
 /**
- * The execution role the construct creates: no AWS managed policies; the unscopable permissions as inline
- * policies of the role itself, so they cost no extra resource, the function (which depends on its role)
- * cannot race them on the first invocation, and their `Resource: *` is acknowledged on the role alone,
- * never on the default policy where later grants land.
+ * The execution role the construct creates: no AWS managed policies; the unscopable permissions and the scoped
+ * ones the function needs from the start (`scoped`: writing to its log group, sending to its dead-letter target)
+ * as inline policies of the role itself, so they cost no extra resource (no `DefaultPolicy` until someone grants
+ * the role more), the function (which depends on its role) cannot race them on the first invocation, and the
+ * unscopable `Resource: *` is acknowledged on the role alone, never on the default policy where later grants land.
  */
-export function createExecutionRole(scope: Construct, grants: UnscopableGrant[]): iam.Role {
+export function createExecutionRole(scope: Construct, grants: UnscopableGrant[], scoped: iam.PolicyStatement[]): iam.Role {
   const role = new iam.Role(scope, 'ServiceRole', {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     description: `Execution role of ${scope.node.path}`,
-    inlinePolicies: Object.fromEntries(grants.map(g => [g.name, policyDocument(g)])),
+    inlinePolicies: {
+      ...scoped.length > 0 ? { Function: new iam.PolicyDocument({ statements: scoped }) } : {},
+      ...Object.fromEntries(grants.map(g => [g.name, policyDocument(g)])),
+    },
   });
   acknowledgeNagFindings(role, grants.map(acknowledgement));
+  skipCheckovChecks(role, checkovSkips(grants));
   if (grants.length > 0) {
     acknowledgeNagFindings(role, [{
       id: 'Serverless-LambdaStarPermissions',
-      reason: `The role's inline policies hold only actions without resource-level permissions (${grants.map(g => g.name).join(', ')}): `
+      reason: `The role's inline policies use Resource * only for actions without resource-level permissions (${grants.map(g => g.name).join(', ')}): `
         + grants.map(g => g.reason).join(' '),
     }]);
   }
@@ -67,7 +81,24 @@ export function attachUnscopablePolicies(scope: Construct, role: iam.IRole, fn: 
     role.attachInlinePolicy(policy);
     fn.node.addDependency(policy);
     acknowledgeNagFindings(policy, [acknowledgement(grant)]);
+    skipCheckovChecks(policy, checkovSkips([grant]));
   }
+}
+
+/**
+ * aws-cdk-lib makes the function depend on its whole role: the role's policies, which must exist before the first
+ * invocation, and the role itself, which the function's `Role` (a `GetAtt`) already orders, so cfn-lint warns (W3005).
+ * The function keeps every dependency but that one.
+ */
+export function dropRedundantRoleDependency(fn: lambda.Function): void {
+  const cfnFunction = fn.node.defaultChild as CfnResource;
+  const cfnRole = fn.role?.node.defaultChild;
+  if (!(cfnRole instanceof CfnResource)) { return; }
+  // Rendered as aws-cdk-lib renders DependsOn: the same-stack dependencies, sorted by construct path.
+  cfnFunction.addOverride('DependsOn', Lazy.list({
+    produce: () => cfnFunction.obtainResourceDependencies().filter(d => d !== cfnRole)
+      .sort((a, b) => a.node.path.localeCompare(b.node.path)).map(d => d.logicalId),
+  }, { omitEmpty: true }));
 }
 
 /**
@@ -87,6 +118,10 @@ export function acknowledgeKeyGrantFindings(role: iam.IRole): void {
 
 function policyDocument(grant: UnscopableGrant): iam.PolicyDocument {
   return new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: grant.actions, resources: ['*'] })] });
+}
+
+function checkovSkips(grants: UnscopableGrant[]): CheckovSkip[] {
+  return grants.flatMap(g => g.checkov ? [g.checkov] : []);
 }
 
 function acknowledgement(grant: UnscopableGrant): NagAcknowledgement {

@@ -2,6 +2,7 @@ import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { checkProvisionedScaling } from './concurrency-validation';
+import { checkConflictingProps, CombinedProps } from './conflicting-props';
 import { CUSTOM_RUNTIMES } from './custom-runtimes';
 import { InvalidPropertyError } from './errors';
 import { checkDuration, checkPattern, checkRange, checkSizeMiB } from './validation';
@@ -23,7 +24,7 @@ export const LIMITS = {
  * What the validation reads of `CustomRuntimeFunctionProps`, declared here so that this module needs nothing from the
  * public module that calls it (no import cycle, not even of types).
  */
-export interface ValidatedFunctionProps extends lambda.FunctionOptions {
+export interface ValidatedFunctionProps extends CombinedProps {
   readonly handler: string;
   readonly aliasName?: string;
   readonly provisionedConcurrentExecutions?: number;
@@ -51,6 +52,7 @@ export function validateFunctionProps(scope: Construct, props: ValidatedFunction
   checkConcurrency(scope, props);
   checkLayerCount(scope, props.layers);
   checkEnvironment(scope, props.environment);
+  checkConflictingProps(scope, props);
 }
 
 /** Refuses asynchronous invocation settings outside Lambda's ranges. */

@@ -15,10 +15,7 @@ export interface NagAcknowledgement {
  */
 export function acknowledgeNagFindings(scope: IConstruct, acknowledgements: NagAcknowledgement[]): void {
   if (acknowledgements.length === 0) { return; }
-  const resource = scope instanceof CfnResource ? scope : scope.node.defaultChild;
-  if (!(resource instanceof CfnResource)) {
-    throw new Error(`${scope.node.path} has no CloudFormation resource to acknowledge cdk-nag findings on`);
-  }
+  const resource = cfnResourceBehind(scope, 'acknowledge cdk-nag findings');
   const existing: object[] = resource.getMetadata('cdk_nag')?.rules_to_suppress ?? [];
   const added = acknowledgements.map(a => ({
     id: a.id,
@@ -26,4 +23,13 @@ export function acknowledgeNagFindings(scope: IConstruct, acknowledgements: NagA
     ...(a.appliesTo ? { applies_to: a.appliesTo } : {}),
   }));
   resource.addMetadata('cdk_nag', { rules_to_suppress: [...existing, ...added] });
+}
+
+/** The CloudFormation resource a construct stands for, where scanners read their metadata. */
+export function cfnResourceBehind(scope: IConstruct, purpose: string): CfnResource {
+  const resource = scope instanceof CfnResource ? scope : scope.node.defaultChild;
+  if (!(resource instanceof CfnResource)) {
+    throw new Error(`${scope.node.path} has no CloudFormation resource to ${purpose} on`);
+  }
+  return resource;
 }

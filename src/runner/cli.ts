@@ -5,6 +5,7 @@
  *   cdk-custom-runtime invoke --app cdk.out --function-name MyStack/MyFn --payload '{"a":1}' out.json
  *   cdk-custom-runtime serve --app cdk.out --port 3001
  *   cdk-custom-runtime list --app cdk.out
+ *   cdk-custom-runtime event sqs --app cdk.out --function-name MyStack/MyFn > event.json
  *
  * Exit statuses follow the AWS CLI: 0 when the Invoke API call succeeded (a
  * function error included), 254 for an Invoke API error, 252 for a usage
@@ -13,10 +14,13 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { InvokeError, LocalRunnerError } from './errors';
+import { EXECUTION_OPTIONS, EXECUTION_USAGE, executionOptions } from './execution-options';
+import { eventCommand } from './event-command';
 import { describe } from './function-discovery';
 import { InvokeApiServer } from './invoke-api-server';
 import { InvokeRequest, LocalRunner, LocalRunnerOptions } from './local-runner';
 import { streamCompletion, streamInvocationType } from './response-stream-api';
+import { AssemblyWatcher } from './watch';
 
 const EXIT_SERVICE_ERROR = 254;
 const EXIT_USAGE = 252;
@@ -32,6 +36,7 @@ const COMMON_OPTIONS: Options = {
   'dlq-dir': STRING,
   'async-retry-delays': STRING,
   'quiet': { type: 'boolean' },
+  ...EXECUTION_OPTIONS,
 };
 const OPTIONS: Record<string, Options> = {
   invoke: {
@@ -45,8 +50,19 @@ const OPTIONS: Record<string, Options> = {
     'cli-binary-format': STRING,
     'response-stream': { type: 'boolean' },
   },
-  serve: { ...COMMON_OPTIONS, port: STRING },
+  serve: { ...COMMON_OPTIONS, port: STRING, watch: { type: 'boolean' } },
   list: LIST_OPTIONS,
+  event: {
+    ...LIST_OPTIONS,
+    'function-name': STRING,
+    'source': STRING,
+    'count': STRING,
+    'body': STRING,
+    'path': STRING,
+    'check-response': STRING,
+    'event': STRING,
+    'function-error': { type: 'boolean' },
+  },
 };
 
 const USAGE = `usage: cdk-custom-runtime <command> [options]
@@ -57,6 +73,8 @@ Commands:
   invoke [options] <outfile>   Invoke a function once, like \`aws lambda invoke\`
   serve [options]              Serve Lambda's Invoke API on 127.0.0.1, runtimes kept warm
   list [options]               List the functions of the cloud assembly and their qualifiers
+  event [<source>] [options]   List the event sources wired to a function, or print an event of one:
+                               sqs, sns, eventbridge, schedule, function-url, api-rest, api-http
 
 Options of invoke:
   --function-name <name>       Logical ID, construct path, FunctionName or ARN (name:qualifier works);
@@ -72,6 +90,16 @@ Options of invoke:
 
 Options of serve:
   --port <n>                   Port on 127.0.0.1 (default 3001; 0 picks a free one)
+  --watch                      Read the cloud assembly again after each synth; changed functions restart
+
+Options of event:
+  --function-name <name>       The function (optional when the assembly holds one)
+  --source <id>                Logical ID or construct path of the source, when several of its kind are wired
+  --count <n>                  sqs: records in the batch (at most the mapping's batch size; default 1)
+  --body <text>                The message, SNS message, EventBridge detail or HTTP body
+  --path <path>                HTTP sources: the request path (default: the route, parameters filled in)
+  --check-response <outfile>   sqs: how the mapping reads this answer of \`invoke\` to --event <file>
+  --function-error             with --check-response: the invocation was a function error
 
 Common options:
   --app <dir>                  The cloud assembly (default: cdk.out)
@@ -80,7 +108,7 @@ Common options:
   --dlq-dir <dir>              Dead-letter queue files (default: <app>/../.local-runner/dlq)
   --async-retry-delays <ms,ms> Delays before the retries of a failed Event invocation (default: 0,0)
   --quiet                      Do not copy the functions' logs to stderr
-
+${EXECUTION_USAGE}
 See docs/local-runner.md.
 `;
 
@@ -150,6 +178,7 @@ function runnerOptions(parsed: Parsed, onLog?: (text: string) => void): LocalRun
     dlqDir: one(parsed, 'dlq-dir'),
     environment,
     asyncRetryDelaysMs,
+    ...executionOptions(parsed.values, (message) => new UsageError(message)),
     onLog: parsed.values.quiet !== undefined ? undefined : onLog,
     onWarning: (message) => process.stderr.write(`[cdk-custom-runtime] ${message}\n`),
   };
@@ -285,14 +314,28 @@ async function serve(parsed: Parsed): Promise<number> {
   for (const fn of runner.assembly.functions) {
     process.stdout.write(`  ${fn.functionName}  (${describe(fn)})\n`);
   }
-  process.stdout.write(`Try: aws lambda invoke --endpoint-url ${server.url} --function-name <name> out.json   (Ctrl-C to stop)\n`);
+  process.stdout.write(`Try: aws lambda invoke --endpoint-url ${server.url} --no-sign-request --function-name <name> out.json   (Ctrl-C to stop)\n`);
+  const watcher = parsed.values.watch === true ? watch(runner) : undefined;
   return new Promise<number>((resolve) => {
     const stop = (signal: string): void => {
+      watcher?.close();
       process.stderr.write(`[cdk-custom-runtime] ${signal}: stopping\n`);
       void server.close().then(() => runner.close()).then(() => resolve(0));
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}
+
+/** `serve --watch`: reloads after each synth, and says what changed or why the new assembly cannot be used. */
+function watch(runner: LocalRunner): AssemblyWatcher {
+  process.stdout.write(`Watching ${runner.assembly.directory} for changes\n`);
+  return new AssemblyWatcher(runner.assembly.directory, {
+    reload: () => runner.reload(),
+    onReload: (changed) => process.stdout.write(changed.length === 0
+      ? 'Reloaded the cloud assembly: no function changed\n'
+      : `Reloaded the cloud assembly: ${changed.join(', ')} changed (next invocations run the new code)\n`),
+    onError: (e) => process.stderr.write(`[cdk-custom-runtime] The cloud assembly changed but cannot be read; still serving the previous one: ${e.message}\n`),
   });
 }
 
@@ -311,6 +354,27 @@ function list(parsed: Parsed): number {
   return 0;
 }
 
+function event(parsed: Parsed): number {
+  if (parsed.positionals.length > 1) {
+    throw new UsageError(`Unknown options: ${parsed.positionals.slice(1).join(', ')}`);
+  }
+  const count = one(parsed, 'count');
+  process.stdout.write(eventCommand({
+    app: one(parsed, 'app') ?? 'cdk.out',
+    region: one(parsed, 'region'),
+    functionName: one(parsed, 'function-name'),
+    kind: parsed.positionals[0],
+    source: one(parsed, 'source'),
+    count: count === undefined ? undefined : Number(count),
+    body: one(parsed, 'body'),
+    path: one(parsed, 'path'),
+    checkResponse: one(parsed, 'check-response'),
+    eventFile: one(parsed, 'event'),
+    functionError: parsed.values['function-error'] === true,
+  }));
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
     process.stdout.write(USAGE);
@@ -323,6 +387,8 @@ export async function main(argv: string[]): Promise<number> {
         return await invoke(parsed);
       case 'serve':
         return await serve(parsed);
+      case 'event':
+        return event(parsed);
       default:
         return list(parsed);
     }

@@ -29,6 +29,8 @@ export interface EnvironmentSpec {
   readonly optDir: string;
   /** The host's `PATH`. */
   readonly hostPath: string;
+  /** `TMPDIR`, where the runtime's `/tmp` is not its own. @default - not set, as in Lambda */
+  readonly tmpDir?: string;
   /** Set last, over the function's own variables (`--env`); reserved keys still win. */
   readonly overrides?: Record<string, string>;
   readonly warn: (message: string) => void;
@@ -61,6 +63,7 @@ export function buildEnvironment(spec: EnvironmentSpec): Record<string, string> 
     // Lambda's PATH is /usr/local/bin:/usr/bin/:/bin:/opt/bin: system programs first, the layers' bin last.
     PATH: [spec.hostPath, `${spec.optDir}/bin`].filter((p) => p !== '').join(':'),
     LD_LIBRARY_PATH: [spec.optDir, `${spec.optDir}/lib`, spec.taskRoot, `${spec.taskRoot}/lib`].join(':'),
+    ...(spec.tmpDir === undefined ? {} : { TMPDIR: spec.tmpDir }),
     ...functionVariables(fn, spec.warn),
   };
   for (const [key, value] of Object.entries(spec.overrides ?? {})) {

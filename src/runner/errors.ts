@@ -15,6 +15,7 @@ const STATUS: Record<string, number> = {
   RequestTooLargeException: 413,
   ResourceNotFoundException: 404,
   ServiceException: 500,
+  TooManyRequestsException: 429,
   UnsupportedMediaTypeException: 415,
   UnknownOperationException: 404,
 };
@@ -25,12 +26,15 @@ export class InvokeError extends Error {
   public readonly errorType: string;
   /** The HTTP status Lambda answers with. */
   public readonly statusCode: number;
+  /** Members of the error body besides `Type` and `message`, e.g. a throttle's `Reason`. */
+  public readonly details: Readonly<Record<string, string>>;
 
-  constructor(errorType: string, message: string) {
+  constructor(errorType: string, message: string, details: Record<string, string> = {}) {
     super(message);
     this.name = errorType;
     this.errorType = errorType;
     this.statusCode = STATUS[errorType] ?? 500;
+    this.details = details;
   }
 
   /** `User` for 4xx errors, `Service` for 5xx, as in Lambda's error bodies. */

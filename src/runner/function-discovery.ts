@@ -31,6 +31,20 @@ export interface AliasInfo {
 export interface AsyncConfig {
   readonly maximumRetryAttempts: number;
   readonly maximumEventAgeInSeconds: number;
+  /** `DestinationConfig.OnSuccess.Destination`. */
+  readonly onSuccess?: DestinationInfo;
+  /** `DestinationConfig.OnFailure.Destination`. */
+  readonly onFailure?: DestinationInfo;
+}
+
+/** An asynchronous invocation's destination: a resource of the stack, or an ARN. */
+export interface DestinationInfo {
+  /** The logical ID of the queue, topic, bus or function, when the destination refers to a resource of the stack. */
+  readonly logicalId?: string;
+  /** Its resource type, e.g. `AWS::SQS::Queue`, `AWS::Lambda::Function`. */
+  readonly resourceType?: string;
+  /** The ARN, when it resolves locally. */
+  readonly arn?: string;
 }
 
 /** Lambda's asynchronous invocation settings of a qualifier without an `EventInvokeConfig`. */
@@ -62,6 +76,8 @@ export interface FunctionInfo {
   readonly layers: LayerInfo[];
   /** Whether the function has a `DeadLetterConfig` with a target. */
   readonly hasDeadLetterQueue: boolean;
+  /** `ReservedConcurrentExecutions`, when set. */
+  readonly reservedConcurrency?: number;
   readonly versions: VersionInfo[];
   readonly aliases: AliasInfo[];
   /** By qualifier (`$LATEST`, a version number or an alias name). */
@@ -134,9 +150,19 @@ export function discoverFunctions(stack: StackInfo, allStacks: StackInfo[]): Fun
         if (qualifier !== undefined) {
           const retries = Number(evaluateString(p.MaximumRetryAttempts, ctx));
           const age = Number(evaluateString(p.MaximumEventAgeInSeconds, ctx));
+          const destinations = p.DestinationConfig as { OnSuccess?: { Destination?: unknown }; OnFailure?: { Destination?: unknown } } | undefined;
+          const destination = (value: unknown): DestinationInfo | undefined => {
+            if (value === undefined) {
+              return undefined;
+            }
+            const ref = referencedLogicalId(value);
+            return { logicalId: ref, resourceType: ref === undefined ? undefined : resources[ref]?.Type, arn: evaluateString(value, ctx) };
+          };
           asyncConfigs.set(qualifier, {
             maximumRetryAttempts: Number.isInteger(retries) ? retries : DEFAULT_MAX_RETRY_ATTEMPTS,
             maximumEventAgeInSeconds: Number.isInteger(age) && age > 0 ? age : DEFAULT_MAX_EVENT_AGE_SECONDS,
+            onSuccess: destination(destinations?.OnSuccess?.Destination),
+            onFailure: destination(destinations?.OnFailure?.Destination),
           });
         }
       }
@@ -160,11 +186,17 @@ export function discoverFunctions(stack: StackInfo, allStacks: StackInfo[]): Fun
       code: assetOf(stack, resource, 'Code', ctx),
       layers: (Array.isArray(props.Layers) ? props.Layers : []).map((entry) => layerOf(stack, entry, ctx, allStacks)),
       hasDeadLetterQueue: dlq?.TargetArn !== undefined && dlq.TargetArn !== '',
+      reservedConcurrency: nonNegativeInteger(evaluateString(props.ReservedConcurrentExecutions, ctx)),
       versions: versions.get(id)!,
       aliases,
       asyncConfigs,
     };
   });
+}
+
+function nonNegativeInteger(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return value !== undefined && Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
 function positiveNumber(value: string | undefined, fallback: number): number {

@@ -11,6 +11,7 @@ import { InvokeError, LocalRunnerError } from './errors';
 import { jsonHeaders, readBody } from './http-messages';
 import { checkRequestSize, maxRequestBytes } from './lambda-limits';
 import { InvokeRequest, LocalRunner } from './local-runner';
+import { answerReadApi } from './read-api';
 import { RESPONSE_STREAM_PATH, streamInvocation } from './response-stream-api';
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
@@ -68,6 +69,9 @@ export class InvokeApiServer {
     const match = INVOKE_PATH.exec(url.pathname) ?? streamMatch;
     if (req.method !== 'POST' || !match) {
       req.resume();
+      if (this.answerRead(req, res, url)) {
+        return;
+      }
       sendError(res, new InvokeError('UnknownOperationException', `Unknown operation: ${req.method} ${url.pathname}`));
       return;
     }
@@ -111,6 +115,22 @@ export class InvokeApiServer {
       }
     }
   }
+
+  /** ListFunctions, GetFunction, ListAliases, ...: answered from the cloud assembly; false when the request is none of them. */
+  private answerRead(req: http.IncomingMessage, res: http.ServerResponse, url: URL): boolean {
+    try {
+      const answer = answerReadApi(this.runner.assembly, { method: req.method ?? 'GET', url });
+      if (answer === undefined) {
+        return false;
+      }
+      const body = Buffer.from(JSON.stringify(answer.body));
+      res.writeHead(answer.statusCode, jsonHeaders(body, {}));
+      res.end(body);
+    } catch (e) {
+      sendError(res, e instanceof InvokeError ? e : new InvokeError('ServiceException', (e as Error).message));
+    }
+    return true;
+  }
 }
 
 function header(req: http.IncomingMessage, name: string): string | undefined {
@@ -118,13 +138,13 @@ function header(req: http.IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Lambda's error shape: the `x-amzn-ErrorType` header and `{"Type":"User","message":...}`. */
+/** Lambda's error shape: the `x-amzn-ErrorType` header and `{"Type":"User","message":...}` (plus e.g. a throttle's `Reason`). */
 function sendError(res: http.ServerResponse, error: InvokeError, status: number = error.statusCode): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  const body = JSON.stringify({ Type: error.faultType, message: error.message });
+  const body = JSON.stringify({ Type: error.faultType, message: error.message, ...error.details });
   res.writeHead(status, {
     'Content-Type': 'application/json',
     'Content-Length': Buffer.byteLength(body),

@@ -2,10 +2,11 @@
  * The local runner: Lambda's Invoke API over the functions of a cloud assembly,
  * answered by runtime processes on this machine.
  *
- * One warm execution environment per function version (an alias runs in the
- * environment of its version), started on first use and reused; invocations of
- * one environment run one at a time, in order. `Event` invocations are queued
- * and retried per the function's asynchronous invocation settings, then go to a
+ * Each function version scales out to warm execution environments (an alias
+ * runs in those of its version), started on demand and reused, one invocation
+ * at a time each, up to the function's concurrency limit: beyond it synchronous
+ * calls are throttled and `Event` invocations wait. `Event` invocations are
+ * retried per the function's asynchronous invocation settings, then go to a
  * local dead-letter queue file.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -14,9 +15,14 @@ import * as path from 'node:path';
 import { CloudAssemblyOptions } from './assembly-manifest';
 import { AssetLocation, AssetOrError } from './assets';
 import { CloudAssembly, ResolvedTarget } from './cloud-assembly';
+import { ConcurrencyGate, concurrencyLimit, DEFAULT_MAX_CONCURRENCY } from './concurrency';
+import { DestinationCondition, destinationFile, invocationRecord } from './destinations';
 import { buildEnvironment } from './environment';
 import { InvokeError, LocalRunnerError } from './errors';
-import { describe, FunctionInfo } from './function-discovery';
+import { ExecutionEnvironmentOptions, ExecutionEnvironments } from './execution-environment';
+import { describe, DestinationInfo, FunctionInfo } from './function-discovery';
+import { environmentKey } from './function-fingerprint';
+import { InstancePool } from './instance-pool';
 import {
   checkRequestSize, DLQ_ERROR_MESSAGE_BYTES, LOG_TAIL_BYTES, MAX_CLIENT_CONTEXT_BYTES,
 } from './lambda-limits';
@@ -29,7 +35,7 @@ const LOG_TYPES = ['None', 'Tail'] as const;
 export type InvocationType = typeof INVOCATION_TYPES[number];
 export type LogType = typeof LOG_TYPES[number];
 
-export interface LocalRunnerOptions extends CloudAssemblyOptions {
+export interface LocalRunnerOptions extends CloudAssemblyOptions, ExecutionEnvironmentOptions {
   /**
    * Where `Event` invocations that failed every attempt are written, one JSON Lines file per function.
    * @default - `<parent of the cloud assembly>/.local-runner/dlq`
@@ -53,6 +59,12 @@ export interface LocalRunnerOptions extends CloudAssemblyOptions {
   readonly initTimeoutMs?: number;
   /** The clock the maximum event age is measured with (epoch ms). @default Date.now */
   readonly clock?: () => number;
+  /**
+   * The most invocations of one function that run at once (each in an environment of its own), where the
+   * function has no lower reserved concurrency; the local stand-in for the account's concurrency.
+   * @default 10
+   */
+  readonly maxConcurrency?: number;
 }
 
 export interface InvokeRequest {
@@ -110,11 +122,6 @@ export interface DeadLetter {
   readonly ErrorMessage?: string;
 }
 
-interface Slot {
-  instance?: RuntimeInstance;
-  chain: Promise<void>;
-}
-
 const liveRunners = new Set<LocalRunner>();
 let exitHookInstalled = false;
 
@@ -124,24 +131,61 @@ export class LocalRunner {
     return new LocalRunner(CloudAssembly.load(assemblyDir, options), options);
   }
 
-  public readonly assembly: CloudAssembly;
+  private current: CloudAssembly;
   /** Directory of the local dead-letter queue files. */
   public readonly dlqDir: string;
   private readonly options: LocalRunnerOptions;
-  private readonly slots = new Map<string, Slot>();
+  /** Environments by function version (and its code and configuration, see `environmentKey`). */
+  private readonly pools = new Map<string, InstancePool>();
+  /** Pools of functions that changed in a reload: they finish what they were given, then stop. */
+  private readonly retired = new Set<InstancePool>();
+  /** Invocations in flight by function. */
+  private readonly gates = new Map<FunctionInfo, ConcurrencyGate>();
   private readonly asyncTasks = new Set<Promise<void>>();
   private readonly warned = new Set<string>();
   private readonly sleepers = new Set<() => void>();
   private stager?: Stager;
+  private environments?: ExecutionEnvironments;
   private starts = 0;
   private closed = false;
 
   private constructor(assembly: CloudAssembly, options: LocalRunnerOptions) {
-    this.assembly = assembly;
+    this.current = assembly;
     this.options = options;
     this.dlqDir = path.resolve(options.dlqDir ?? path.join(path.dirname(assembly.directory), '.local-runner', 'dlq'));
     liveRunners.add(this);
     installExitHook();
+  }
+
+  /** The cloud assembly invocations run against: the one opened, or the last one `reload()` read. */
+  public get assembly(): CloudAssembly {
+    return this.current;
+  }
+
+  /**
+   * Reads the cloud assembly again and runs the next invocations against it. The environments of
+   * functions whose code or configuration changed are retired: invocations already running or queued
+   * there finish on the old code, then their runtime stops; the next ones start the new code.
+   * Unchanged functions keep their warm runtimes.
+   * @returns the construct paths of the functions that changed, were added or removed
+   * @throws LocalRunnerError when the new assembly cannot be read (the current one stays)
+   */
+  public reload(): string[] {
+    const next = CloudAssembly.load(this.current.directory, this.options);
+    const keys = (a: CloudAssembly): Map<string, FunctionInfo> => new Map(a.functions.map((fn) => [environmentKey(fn), fn]));
+    const before = keys(this.current);
+    const after = keys(next);
+    this.current = next;
+    for (const [key, pool] of [...this.pools]) {
+      if (!after.has(key.slice(0, key.lastIndexOf('@')))) {
+        this.pools.delete(key);
+        this.retired.add(pool);
+        void pool.drain().then(() => this.retired.delete(pool));
+      }
+    }
+    const changed = [...before].filter(([key]) => !after.has(key)).map(([, fn]) => describe(fn));
+    const added = [...after].filter(([key]) => !before.has(key)).map(([, fn]) => describe(fn));
+    return [...new Set([...changed, ...added])];
   }
 
   /** How many runtime processes were started (cold starts). */
@@ -174,7 +218,7 @@ export class LocalRunner {
       this.enqueueEvent(target, event, requestId);
       return { statusCode: 202, requestId, payload: Buffer.alloc(0) };
     }
-    const result = await this.execute(target, event, requestId, clientContext, request.onResponseChunk);
+    const result = await this.execute(target, event, requestId, clientContext, false, request.onResponseChunk);
     const log = Buffer.from(result.log, 'utf8');
     return {
       statusCode: 200,
@@ -210,18 +254,22 @@ export class LocalRunner {
     for (const wake of [...this.sleepers]) {
       wake();
     }
-    const instances = [...this.slots.values()].map((slot) => slot.instance).filter((i): i is RuntimeInstance => i !== undefined);
-    this.slots.clear();
-    await Promise.all(instances.map((i) => i.close()));
+    const closing = new InvokeError('ServiceException', 'The local runner is closed');
+    for (const gate of this.gates.values()) {
+      gate.abort(closing);
+    }
+    const pools = [...this.pools.values(), ...this.retired];
+    this.pools.clear();
+    this.retired.clear();
+    await Promise.all(pools.map((pool) => pool.close()));
     this.stager?.cleanup();
     liveRunners.delete(this);
   }
 
   /** Synchronous cleanup, for process exit. */
   public killAll(): void {
-    for (const slot of this.slots.values()) {
-      const pid = slot.instance?.pid;
-      if (pid !== undefined) {
+    for (const instance of [...this.pools.values(), ...this.retired].flatMap((pool) => pool.instances)) {
+      for (const pid of instance.processGroups) {
         try {
           process.kill(-pid, 'SIGKILL');
         } catch {
@@ -243,25 +291,26 @@ export class LocalRunner {
     return { taskRoot: this.stager.taskRoot(code), optDir: this.stager.optDir(layers) };
   }
 
-  /** Runs one invocation in the function version's environment, after the ones already queued there. */
-  private execute(target: ResolvedTarget, payload: Buffer, requestId: string, clientContext?: string,
+  /**
+   * Runs one invocation in an environment of the function version: a warm one if one is idle, else a new one.
+   * Beyond the function's concurrency a synchronous call is throttled; an `Event` invocation (`wait`) waits.
+   * The environment stays busy until the invocation has ended: extensions may still run after the answer.
+   */
+  private async execute(target: ResolvedTarget, payload: Buffer, requestId: string, clientContext?: string, wait = false,
     onChunk?: (chunk: Buffer) => void): Promise<InstanceResult> {
-    const key = `${target.fn.stack.artifactId}/${target.fn.logicalId}@${target.executedVersion}`;
-    let slot = this.slots.get(key);
-    if (!slot) {
-      slot = { chain: Promise.resolve() };
-      this.slots.set(key, slot);
+    const gate = this.gateOf(target.fn);
+    const pool = this.poolOf(target); // taken now: a reload while this call waits does not move it to the new code
+    if (wait) {
+      await gate.enter();
+    } else {
+      gate.enterOrThrottle();
     }
-    const s = slot;
-    const run = s.chain.then(async () => {
+    let ended: Promise<void> = Promise.resolve();
+    try {
       if (this.closed) {
         throw new InvokeError('ServiceException', 'The local runner is closed');
       }
-      if (!s.instance || !s.instance.alive) {
-        await s.instance?.close();
-        s.instance = await this.startInstance(target);
-      }
-      const instance = s.instance;
+      const instance = await pool.acquire();
       const result = await instance.invoke({
         requestId,
         payload,
@@ -270,15 +319,32 @@ export class LocalRunner {
         clientContext,
         onChunk,
       });
-      if (!instance.alive) {
-        // Timed out, crashed or failed to init: the next invocation gets a fresh environment.
-        s.instance = undefined;
-        await instance.close();
-      }
+      // A failed environment (timeout, crash, init error) is closed: the next invocation gets a fresh one.
+      ended = result.ended.then(() => pool.release(instance));
       return result;
-    });
-    s.chain = run.then(() => undefined, () => undefined);
-    return run;
+    } finally {
+      void ended.catch(() => undefined).then(() => gate.leave());
+    }
+  }
+
+  private gateOf(fn: FunctionInfo): ConcurrencyGate {
+    let gate = this.gates.get(fn);
+    if (!gate) {
+      const { limit, reason } = concurrencyLimit(fn.reservedConcurrency, this.options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
+      gate = new ConcurrencyGate(limit, reason);
+      this.gates.set(fn, gate);
+    }
+    return gate;
+  }
+
+  private poolOf(target: ResolvedTarget): InstancePool {
+    const key = `${environmentKey(target.fn)}@${target.executedVersion}`;
+    let pool = this.pools.get(key);
+    if (!pool) {
+      pool = new InstancePool(() => this.startInstance(target));
+      this.pools.set(key, pool);
+    }
+    return pool;
   }
 
   private async startInstance(target: ResolvedTarget): Promise<RuntimeInstance> {
@@ -288,6 +354,15 @@ export class LocalRunner {
     if ((arch === 'arm64') !== (process.arch === 'arm64')) {
       this.warn(`${describe(fn)}: the function is built for ${arch} but runs on this machine's ${process.arch} CPU; scripts work, native binaries will not`);
     }
+    const stager = this.stager!;
+    if (!this.environments) {
+      this.environments = new ExecutionEnvironments(this.options, stager.root);
+      this.logOnce(this.environments.describe());
+    }
+    const bootstrapNotice = this.environments.bootstrapNotice(fn, taskRoot, optDir);
+    if (bootstrapNotice) {
+      this.logOnce(bootstrapNotice);
+    }
     this.starts++;
     return RuntimeInstance.start({
       fn,
@@ -296,15 +371,21 @@ export class LocalRunner {
       optDir,
       initTimeoutMs: this.options.initTimeoutMs,
       onLog: this.options.onLog,
-      environment: (runtimeApi) => buildEnvironment({
+      ...this.environments.spec({
         fn,
-        executedVersion,
-        runtimeApi,
         taskRoot,
         optDir,
-        hostPath: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-        overrides: this.options.environment,
-        warn: (m) => this.warn(m),
+        scratchDir: stager.scratchDir(),
+        overlayDir: stager.emptyDir('overlay'),
+        environment: (runtimeApi, visible) => buildEnvironment({
+          fn,
+          executedVersion,
+          runtimeApi,
+          ...visible,
+          hostPath: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+          overrides: this.options.environment,
+          warn: (m) => this.warn(m),
+        }),
       }),
     });
   }
@@ -317,15 +398,16 @@ export class LocalRunner {
     const task = (async () => {
       let attempts = 0;
       let last: InstanceResult | undefined;
-      let condition: string;
+      let condition: Exclude<DestinationCondition, 'Success'>;
       for (;;) {
         if (clock() - enqueuedAt > maximumEventAgeInSeconds * 1000) {
           condition = 'EventAgeExceeded';
           break;
         }
         attempts++;
-        last = await this.execute(target, payload, requestId);
+        last = await this.execute(target, payload, requestId, undefined, true);
         if (!last.functionError) {
+          await this.sendToDestination(target, target.asyncConfig.onSuccess, { requestId, condition: 'Success', attempts, event: payload, last });
           return;
         }
         if (attempts > maximumRetryAttempts) {
@@ -338,6 +420,7 @@ export class LocalRunner {
         }
       }
       this.deadLetter(target, payload, requestId, attempts, condition, last);
+      await this.sendToDestination(target, target.asyncConfig.onFailure, { requestId, condition, attempts, event: payload, last });
     })().catch((e: Error) => {
       if (!this.closed) {
         this.warn(`Event ${requestId} for ${describe(target.fn)} could not run: ${e.message}`);
@@ -345,6 +428,44 @@ export class LocalRunner {
     });
     this.asyncTasks.add(task);
     void task.finally(() => this.asyncTasks.delete(task));
+  }
+
+  /** The file a destination that is not a local function receives its records in (it may not exist yet). */
+  public destinationFile(destination: DestinationInfo): string {
+    return destinationFile(this.dlqDir, destination);
+  }
+
+  /**
+   * Sends an `Event` invocation's record to its `OnSuccess` or `OnFailure` destination: an `Event` invocation
+   * of the destination when it is a function of the stack, else a line of the destination's file.
+   */
+  private async sendToDestination(
+    target: ResolvedTarget,
+    destination: DestinationInfo | undefined,
+    outcome: { requestId: string; condition: DestinationCondition; attempts: number; event: Buffer; last?: InstanceResult },
+  ): Promise<void> {
+    if (!destination) {
+      return;
+    }
+    const record = JSON.stringify(invocationRecord({
+      ...outcome,
+      functionArn: target.qualified ? target.invokedArn : `${target.invokedArn}:$LATEST`,
+      executedVersion: target.executedVersion,
+    }));
+    const fn = destination.resourceType === 'AWS::Lambda::Function'
+      ? this.assembly.functions.find((f) => f.stack === target.fn.stack && f.logicalId === destination.logicalId)
+      : undefined;
+    const which = outcome.condition === 'Success' ? 'OnSuccess' : 'OnFailure';
+    if (fn) {
+      await this.invoke({ functionName: describe(fn), invocationType: 'Event', payload: record });
+    } else {
+      const file = this.destinationFile(destination);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.appendFileSync(file, record + '\n');
+    }
+    if (outcome.condition !== 'Success') {
+      this.notice(`Event ${outcome.requestId} for ${describe(target.fn)}: its ${which} record went to ${fn ? describe(fn) : this.destinationFile(destination)}`);
+    }
   }
 
   /** Waits `ms`, or less if the runner closes meanwhile (a pending retry must not keep the process alive). */
@@ -385,6 +506,14 @@ export class LocalRunner {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.appendFileSync(file, JSON.stringify(letter) + '\n');
     this.notice(`Event ${requestId} for ${describe(fn)} ${why}: written to the dead-letter queue ${file}`);
+  }
+
+  /** A line of the runner's own in the log (`onLog`), once. */
+  private logOnce(message: string): void {
+    if (!this.warned.has(message)) {
+      this.warned.add(message);
+      this.options.onLog?.(`[cdk-custom-runtime] ${message}\n`);
+    }
   }
 
   private warn(message: string): void {

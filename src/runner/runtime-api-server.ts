@@ -126,6 +126,7 @@ export class RuntimeApiServer {
   private readonly answered = new Set<string>();
   private readonly initErrorListeners: Array<(e: InitError) => void> = [];
   private readonly faults: number[] = [];
+  private readonly extraRoutes: Array<(req: http.IncomingMessage, res: http.ServerResponse) => boolean> = [];
   private nextCount = 0;
   private closed = false;
 
@@ -160,6 +161,11 @@ export class RuntimeApiServer {
       this.queue.push({ invocation, requestId: invocation.requestId ?? randomUUID(), resolve, reject });
       this.dispatch();
     });
+  }
+
+  /** Serves another API on the same address (the Extensions API): `handler` returns whether it took the request. */
+  public addRoutes(handler: (req: http.IncomingMessage, res: http.ServerResponse) => boolean): void {
+    this.extraRoutes.push(handler);
   }
 
   /** Calls `listener` for every later post to `/runtime/init/error`. */
@@ -203,6 +209,9 @@ export class RuntimeApiServer {
   }
 
   private route(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (this.extraRoutes.some((handler) => handler(req, res))) {
+      return;
+    }
     const route = parseRoute(req.method ?? '', req.url ?? '');
     switch (route.kind) {
       case 'next':

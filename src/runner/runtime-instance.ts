@@ -13,8 +13,12 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Freezer } from './freezer';
+import { Extensions } from './extensions';
+import { ExtensionFailure } from './extensions-api';
 import { FunctionInfo } from './function-discovery';
 import { DEFAULT_INIT_TIMEOUT_MS, MAX_SYNC_PAYLOAD_BYTES } from './lambda-limits';
+import { MemoryCell, MemoryLimiter } from './memory-limit';
 import { RuntimeApiServer } from './runtime-api-server';
 
 /** The paths Lambda looks for a bootstrap at, in order, as its error message names them. */
@@ -39,6 +43,14 @@ export interface RuntimeInstanceSpec {
   readonly initTimeoutMs?: number;
   /** Receives everything the runtime writes, and the START / END / REPORT lines, as it happens. */
   readonly onLog?: (text: string) => void;
+  /** Freeze the runtime's process group between invocations, as Lambda does. @default false */
+  readonly freeze?: boolean;
+  /** This environment's own scratch directory (its `/tmp`), removed when it closes. @default - none */
+  readonly scratchDir?: string;
+  /** The command that starts the bootstrap (given its path) in its file system layout. @default - the bootstrap itself */
+  readonly launch?: (bootstrap: string) => { readonly file: string; readonly args: string[] };
+  /** The memory limit the launch applies, and the measure of `Max Memory Used`. @default - no limit, measured from /proc */
+  readonly memory?: MemoryCell;
 }
 
 export interface InstanceInvocation {
@@ -57,12 +69,22 @@ export interface InstanceResult {
   readonly functionError?: string;
   /** The error type, for function errors (from the runtime's header or body, or Lambda's own). */
   readonly errorType?: string;
-  /** This invocation's log, START to REPORT, init output of a cold start included. */
+  /**
+   * This invocation's log, START to REPORT, init output of a cold start included. When extensions
+   * still run after the runtime answered, the log up to the answer (END and REPORT come at `ended`).
+   */
   readonly log: string;
   readonly durationMs: number;
   /** The runtime streamed its answer (response mode `streaming`). */
   readonly streamed?: boolean;
+  /**
+   * When the invocation is over: at once, or, with extensions subscribed to `INVOKE`, when each of
+   * them has called `next` again (Lambda answers the caller first). The environment is busy until then.
+   */
+  readonly ended: Promise<void>;
 }
+
+type Answer = Omit<InstanceResult, 'log' | 'durationMs' | 'ended'>;
 
 type InitOutcome =
   | { readonly ok: true }
@@ -83,7 +105,26 @@ export class RuntimeInstance {
       maxResponseBytes: MAX_SYNC_PAYLOAD_BYTES,
       timeoutMs: spec.fn.timeoutSeconds * 1000,
     });
-    return new RuntimeInstance(spec, server);
+    const startedAt = performance.now();
+    const environment = spec.environment(server.address);
+    // Extension init comes first: the external extensions start and register before the runtime starts.
+    const early = new LogBuffer();
+    let output = (text: string): void => {
+      early.push(text);
+      spec.onLog?.(text);
+    };
+    const extensions = Extensions.launch({
+      optDir: spec.optDir,
+      environment,
+      metadata: { functionName: spec.fn.functionName, functionVersion: spec.executedVersion, handler: spec.fn.handler ?? '', accountId: spec.fn.stack.account },
+      output: (text) => output(text),
+    });
+    server.addRoutes((req, res) => extensions.api.handle(req, res));
+    const initTimeoutMs = spec.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS;
+    const registered = await withTimeout(extensions.registered().then(() => true), initTimeoutMs);
+    const instance = new RuntimeInstance(spec, server, { environment, extensions, early, startedAt, registered: registered === true });
+    output = (text) => instance.output(text);
+    return instance;
   }
 
   private readonly server: RuntimeApiServer;
@@ -91,18 +132,38 @@ export class RuntimeInstance {
   private readonly init: Promise<InitOutcome>;
   private readonly exited: Promise<void>;
   private readonly stdioClosed: Promise<void>;
-  private readonly startedAt = performance.now();
+  private readonly startedAt: number;
+  private readonly extensions: Extensions;
   private exitStatus?: string;
-  private pendingLog = new LogBuffer();
+  private pendingLog: LogBuffer;
+  private shutdownReason: 'spindown' | 'timeout' | 'failure' = 'spindown';
   private captured?: LogBuffer;
   private initDurationMs?: number;
   private reportInit = true;
   private maxMemoryMb = 0;
   private failed = false;
   private closed = false;
+  private invocations = 0;
+  private readonly freezer = new Freezer((signal) => this.signalGroup(signal));
+  private readonly memory: MemoryCell;
 
-  private constructor(private readonly spec: RuntimeInstanceSpec, server: RuntimeApiServer) {
+  private constructor(private readonly spec: RuntimeInstanceSpec, server: RuntimeApiServer, phase: ExtensionPhase) {
     this.server = server;
+    this.memory = spec.memory ?? MemoryLimiter.of('none').cell(spec.fn.memorySize);
+    this.extensions = phase.extensions;
+    this.pendingLog = phase.early;
+    this.startedAt = phase.startedAt;
+    const initTimeoutMs = spec.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS;
+    const extensionFailure = phase.extensions.failure;
+    if (extensionFailure || !phase.registered) {
+      this.exited = this.stdioClosed = Promise.resolve();
+      this.init = Promise.resolve(extensionFailure
+        ? { ok: false, errorType: extensionFailure.errorType, message: extensionFailure.message }
+        : { ok: false, errorType: 'Sandbox.Timedout', message: `Init timed out after ${(initTimeoutMs / 1000).toFixed(2)} seconds` });
+      this.failed = true;
+      this.output(phase.extensions.logLines());
+      return;
+    }
     const bootstrap = findBootstrap(spec.taskRoot, spec.optDir);
     if (!bootstrap) {
       this.exited = this.stdioClosed = Promise.resolve();
@@ -114,15 +175,22 @@ export class RuntimeInstance {
       this.output(`(locally, /var/task is ${spec.taskRoot} and /opt is ${spec.optDir}: neither holds an executable bootstrap)\n`);
       return;
     }
-    const child = spawn(bootstrap, [], {
+    const lambdaPath = bootstrap.startsWith(spec.taskRoot) ? '/var/task/bootstrap' : '/opt/bootstrap';
+    if (!hasExecFormat(bootstrap)) {
+      // Lambda execs the bootstrap itself; the launcher's shell would run a file without `#!` as a script.
+      this.exited = this.stdioClosed = Promise.resolve();
+      this.init = Promise.resolve({ ok: false, errorType: 'Runtime.InvalidEntrypoint', message: `fork/exec ${lambdaPath}: exec format error` });
+      return;
+    }
+    const { file, args } = spec.launch?.(bootstrap) ?? { file: bootstrap, args: [] };
+    const child = spawn(file, args, {
       cwd: spec.taskRoot,
-      env: spec.environment(server.address),
+      env: phase.environment,
       detached: true, // its own process group, so that a timeout kills the handler's children too
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
     let spawnError: Error | undefined;
-    const lambdaPath = bootstrap.startsWith(spec.taskRoot) ? '/var/task/bootstrap' : '/opt/bootstrap';
     this.exited = new Promise<void>((resolve) => {
       child.once('error', (e) => {
         spawnError = e;
@@ -135,6 +203,7 @@ export class RuntimeInstance {
       });
     }).then(() => {
       this.failed = true;
+      this.freezer.thaw(); // nothing to freeze any more
       this.killGroup(); // leftovers of the handler
       this.server.cancelPending(`Runtime exited (${this.exitStatus})`);
     });
@@ -163,20 +232,27 @@ export class RuntimeInstance {
           } else {
             this.failed = true;
           }
+          this.output(this.extensions.logLines());
           resolve(outcome);
         }
       };
-      // The runtime is initialized when it first asks for an event.
+      // Init is over when the runtime first asks for an event and every registered extension has called next.
       const poll = setInterval(() => {
         if (this.server.nextCalls > 0) {
-          settle({ ok: true });
+          this.extensions.api.closeRegistration();
+          if (this.extensions.initialized) {
+            settle({ ok: true });
+          }
         }
       }, 1);
-      const initTimeoutMs = spec.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS;
+      this.extensions.onFailure((f) => {
+        this.killGroup();
+        settle({ ok: false, errorType: f.errorType, message: f.message });
+      });
       const limit = setTimeout(() => {
         this.killGroup();
         settle({ ok: false, errorType: 'Sandbox.Timedout', message: `Init timed out after ${(initTimeoutMs / 1000).toFixed(2)} seconds` });
-      }, initTimeoutMs);
+      }, Math.max(0, initTimeoutMs - (performance.now() - this.startedAt)));
       server.onInitError((e) => {
         settle({ ok: false, errorType: e.errorType ?? 'Runtime.Unknown', body: e.body });
         // The runtime should exit now; Lambda does not keep a failed environment.
@@ -196,27 +272,80 @@ export class RuntimeInstance {
   /** Runs one invocation to its end: response, function error, timeout or runtime exit. Never rejects. */
   public async invoke(inv: InstanceInvocation): Promise<InstanceResult> {
     const init = await this.init;
+    this.freezer.thaw();
+    this.invocations++;
     const log = this.pendingLog;
     this.pendingLog = new LogBuffer();
     this.captured = log;
     const started = performance.now();
     this.output(`START RequestId: ${inv.requestId} Version: ${this.spec.executedVersion}\n`);
-    let result: Omit<InstanceResult, 'log' | 'durationMs'>;
+    let result: Answer;
     let status: string | undefined;
+    let extensionsDone: Promise<string | undefined> = Promise.resolve(undefined);
     if (!init.ok) {
       await this.settleOutput();
       result = this.initFailure(init, inv.requestId);
       status = `Status: error\tError Type: ${result.errorType}`;
     } else {
-      const outcome = await this.dispatch(inv);
+      const deadlineMs = Date.now() + this.spec.fn.timeoutSeconds * 1000;
+      const extensionsInvoked = this.extensions.subscribedToInvoke
+        ? this.extensions.invoke({ requestId: inv.requestId, deadlineMs, invokedFunctionArn: inv.invokedFunctionArn, traceId: inv.traceId })
+        : undefined;
+      const outcome = await this.dispatch(inv, deadlineMs);
       result = outcome.result;
       status = outcome.status;
+      if (extensionsInvoked && this.alive) {
+        extensionsDone = this.awaitExtensions(extensionsInvoked, deadlineMs, inv.requestId);
+      }
     }
     const durationMs = performance.now() - started;
-    this.output(`END RequestId: ${inv.requestId}\n`);
-    this.output(this.report(inv.requestId, durationMs, status));
-    this.captured = undefined;
-    return { ...result, log: log.text(), durationMs };
+    const answeredLog = log.text();
+    const ended = extensionsDone.then((extensionStatus) => {
+      this.output(`END RequestId: ${inv.requestId}\n`);
+      this.output(this.report(inv.requestId, performance.now() - started, extensionStatus ?? status));
+      this.captured = undefined;
+      if (this.spec.freeze && this.alive) {
+        // Frozen once the runtime asks for the next event; thawed when it comes.
+        this.freezer.freezeWhen(() => this.server.nextCalls > this.invocations);
+      }
+    });
+    if (this.extensions.subscribedToInvoke && init.ok) {
+      return { ...result, log: answeredLog, durationMs, ended };
+    }
+    await ended;
+    return { ...result, log: log.text(), durationMs, ended };
+  }
+
+  /**
+   * After the runtime answered: waits for the extensions to call next again, until the function's deadline.
+   * Resolves with the REPORT status when they failed or ran out of time (the environment is then reset).
+   */
+  private async awaitExtensions(invoked: Promise<void>, deadlineMs: number, requestId: string): Promise<string | undefined> {
+    const inTime = await withTimeout(invoked.then(() => true), Math.max(0, deadlineMs - Date.now()));
+    const failure = this.extensions.failure;
+    if (failure) {
+      this.failEnvironment(failure, requestId);
+      return `Status: error\tError Type: ${failure.errorType}`;
+    }
+    if (inTime !== true) {
+      this.failed = true;
+      this.shutdownReason = 'timeout';
+      this.killGroup();
+      this.output(`${new Date().toISOString()} ${requestId} Task timed out after ${this.spec.fn.timeoutSeconds.toFixed(2)} seconds\n`);
+      return 'Status: timeout';
+    }
+    return undefined;
+  }
+
+  /** An extension failed: the environment is reset, with the error in the log as in the response. */
+  private failEnvironment(failure: ExtensionFailure, requestId: string): Answer {
+    this.failed = true;
+    this.shutdownReason = 'failure';
+    this.killGroup();
+    this.server.cancelPending(failure.message);
+    const message = `RequestId: ${requestId} Error: ${failure.message}`;
+    this.output(`${message}\n${failure.errorType}\n`);
+    return errorResult(failure.errorType, message);
   }
 
   /**
@@ -229,27 +358,41 @@ export class RuntimeInstance {
       return;
     }
     this.closed = true;
+    this.freezer.thaw(); // a stopped process would not act on SIGTERM
+    const graceMs = this.extensions.shutdownGraceMs(SHUTDOWN_GRACE_MS);
     this.signalGroup('SIGTERM');
-    await withTimeout(this.exited, SHUTDOWN_GRACE_MS);
+    await withTimeout(Promise.all([this.exited, this.extensions.shutdown(this.shutdownReason, Date.now() + graceMs)]), graceMs);
     this.killGroup();
-    await withTimeout(this.exited, 2000);
+    await withTimeout(Promise.all([this.exited, this.extensions.kill()]), 2000);
     await this.server.close();
+    this.memory.remove();
+    if (this.spec.scratchDir !== undefined) {
+      fs.rmSync(this.spec.scratchDir, { recursive: true, force: true });
+    }
   }
 
-  /** The process group ID, for last-resort cleanup on process exit. */
-  public get pid(): number | undefined {
-    return this.child?.pid;
+  /** Whether the runtime's process group is stopped between invocations. */
+  public get frozen(): boolean {
+    return this.freezer.isFrozen;
   }
 
-  private async dispatch(inv: InstanceInvocation): Promise<{ result: Omit<InstanceResult, 'log' | 'durationMs'>; status?: string }> {
-    const timeoutMs = this.spec.fn.timeoutSeconds * 1000;
+  /** The process group IDs of the runtime and the extensions, for last-resort cleanup on process exit. */
+  public get processGroups(): number[] {
+    return [...(this.child?.pid === undefined ? [] : [this.child.pid]), ...this.extensions.pids];
+  }
+
+  private async dispatch(inv: InstanceInvocation, deadlineMs: number): Promise<{ result: Answer; status?: string }> {
+    const timeoutMs = Math.max(0, deadlineMs - Date.now());
     const rejectedBefore = this.rejectedResponses();
+    const oomBefore = this.memory.oomKills();
     let timer: NodeJS.Timeout | undefined;
+    const extensionFailed = this.extensions.failed();
     const outcome = await Promise.race([
+      extensionFailed.failure.then((f) => ({ kind: 'extension' as const, f })),
       this.server.invoke({
         payload: inv.payload,
         requestId: inv.requestId,
-        deadlineMs: Date.now() + timeoutMs,
+        deadlineMs,
         invokedFunctionArn: inv.invokedFunctionArn,
         traceId: inv.traceId,
         clientContext: inv.clientContext,
@@ -260,10 +403,28 @@ export class RuntimeInstance {
       }),
     ]);
     clearTimeout(timer);
+    extensionFailed.cancel();
     this.sampleMemory();
+
+    if (outcome.kind === 'extension') {
+      await this.settleOutput();
+      return { result: this.failEnvironment(outcome.f, inv.requestId), status: `Status: error\tError Type: ${outcome.f.errorType}` };
+    }
+
+    if (outcome.kind !== 'timeout' && this.memory.oomKills() > oomBefore) {
+      // Over MemorySize: Lambda ends the invocation and does not keep the environment.
+      this.failed = true;
+      this.killGroup();
+      this.server.cancelPending('Out of memory');
+      await this.settleOutput();
+      const message = `RequestId: ${inv.requestId} Error: ${exitMessage('signal: killed')}`;
+      this.output(`${message}\nRuntime.OutOfMemory\n`);
+      return { result: errorResult('Runtime.OutOfMemory', message), status: 'Status: error\tError Type: Runtime.OutOfMemory' };
+    }
 
     if (outcome.kind === 'timeout') {
       this.failed = true;
+      this.shutdownReason = 'timeout';
       this.killGroup();
       this.server.cancelPending('Task timed out');
       await this.settleOutput();
@@ -275,6 +436,7 @@ export class RuntimeInstance {
       };
     }
     if (outcome.kind === 'gone') {
+      this.shutdownReason = 'failure';
       await this.settleOutput();
       const message = `RequestId: ${inv.requestId} Error: ${exitMessage(this.exitStatus ?? 'unknown')}`;
       this.output(`${message}\nRuntime.ExitError\n`);
@@ -295,7 +457,7 @@ export class RuntimeInstance {
     return { result: { payload: r.body, functionError: 'Unhandled', errorType: r.errorType ?? errorTypeOf(r.body), streamed: r.streamed } };
   }
 
-  private initFailure(init: Extract<InitOutcome, { ok: false }>, requestId: string): Omit<InstanceResult, 'log' | 'durationMs'> {
+  private initFailure(init: Extract<InitOutcome, { ok: false }>, requestId: string): Answer {
     if (init.body !== undefined && isJson(init.body)) {
       // What the runtime posted to /runtime/init/error is what the caller gets.
       return { payload: init.body, functionError: 'Unhandled', errorType: errorTypeOf(init.body) ?? init.errorType };
@@ -324,8 +486,8 @@ export class RuntimeInstance {
     return fields.join('\t') + '\t\n';
   }
 
-  /** Output of the runtime: to the current invocation's log, or kept for the next one. */
-  private output(text: string): void {
+  /** Output of the runtime and the extensions: to the current invocation's log, or kept for the next one. */
+  public output(text: string): void {
     (this.captured ?? this.pendingLog).push(text);
     this.spec.onLog?.(text);
   }
@@ -352,19 +514,9 @@ export class RuntimeInstance {
     }
   }
 
-  /** Peak resident memory of the runtime process (Linux), in MB. */
+  /** Peak memory of the environment (the cgroup's, else from /proc), in MB. */
   private sampleMemory(): void {
-    const pid = this.child?.pid;
-    if (pid === undefined) {
-      return;
-    }
-    try {
-      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-      const kb = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
-      this.maxMemoryMb = Math.max(this.maxMemoryMb, Math.ceil(kb / 1024));
-    } catch {
-      // not Linux, or the process is gone
-    }
+    this.maxMemoryMb = Math.max(this.maxMemoryMb, this.memory.maxUsedMb(this.child?.pid));
   }
 
   /**
@@ -400,18 +552,30 @@ class LogBuffer {
   }
 }
 
-function findBootstrap(taskRoot: string, optDir: string): string | undefined {
-  for (const candidate of [path.join(taskRoot, 'bootstrap'), path.join(optDir, 'bootstrap')]) {
-    try {
-      if (fs.statSync(candidate).isFile()) {
-        fs.accessSync(candidate, fs.constants.X_OK);
-        return candidate;
-      }
-    } catch {
-      // missing or not executable: try the next one, as Lambda does
-    }
+/** The bootstrap Lambda would start: the code's if it is an executable file, else the layers'. */
+export function findBootstrap(taskRoot: string, optDir: string): string | undefined {
+  return [path.join(taskRoot, 'bootstrap'), path.join(optDir, 'bootstrap')].find(isExecutableFile);
+}
+
+/** Whether the kernel can exec `file`: a `#!` script or an ELF binary. */
+function hasExecFormat(file: string): boolean {
+  const head = Buffer.alloc(4);
+  const fd = fs.openSync(file, 'r');
+  try {
+    const n = fs.readSync(fd, head, 0, 4, 0);
+    return (n >= 2 && head.subarray(0, 2).toString('latin1') === '#!') || (n === 4 && head.toString('latin1') === '\x7fELF');
+  } finally {
+    fs.closeSync(fd);
   }
-  return undefined;
+}
+
+export function isExecutableFile(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false; // missing or not executable
+  }
 }
 
 function exitOutcome(status: string): InitOutcome {
@@ -432,7 +596,7 @@ function describeSpawnError(e: Error): string {
   }
 }
 
-function errorResult(errorType: string, errorMessage: string): Omit<InstanceResult, 'log' | 'durationMs'> {
+function errorResult(errorType: string, errorMessage: string): Answer {
   return { payload: Buffer.from(JSON.stringify({ errorType, errorMessage })), functionError: 'Unhandled', errorType };
 }
 
@@ -454,13 +618,26 @@ function errorTypeOf(body: Buffer): string | undefined {
   }
 }
 
-/** How long a runtime may take to exit after SIGTERM when the runner closes it. */
+/** How long a runtime without extensions may take to exit after SIGTERM when the runner closes it. */
 const SHUTDOWN_GRACE_MS = 500;
 
-async function withTimeout(p: Promise<unknown>, ms: number): Promise<void> {
+/** What the extension init phase left for the runtime's init. */
+interface ExtensionPhase {
+  readonly environment: Record<string, string>;
+  readonly extensions: Extensions;
+  /** The extensions' output so far. */
+  readonly early: LogBuffer;
+  readonly startedAt: number;
+  /** Whether every external extension registered within the init timeout. */
+  readonly registered: boolean;
+}
+
+/** Waits for `p` at most `ms`: its value, or `undefined` when the time ran out. */
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([p, new Promise((resolve) => {
-    timer = setTimeout(resolve, ms);
+  const result = await Promise.race([p, new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
   })]);
   clearTimeout(timer);
+  return result;
 }

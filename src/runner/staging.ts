@@ -47,6 +47,18 @@ export class Stager {
     return dir;
   }
 
+  /** A new, empty, world-writable directory: an execution environment's `/tmp`. */
+  public scratchDir(): string {
+    const dir = this.newDir('tmp');
+    fs.chmodSync(dir, 0o1777);
+    return dir;
+  }
+
+  /** A new, empty directory (e.g. a mount point only a namespace uses). */
+  public emptyDir(kind: string): string {
+    return this.newDir(kind);
+  }
+
   /** Removes everything staged. */
   public cleanup(): void {
     fs.rmSync(this.root, { recursive: true, force: true });

@@ -20,10 +20,16 @@ export const FIXTURE_RUNTIME_DIR = path.join(RUNNER_FIXTURES, 'runtime');
 /** The handler functions of the tests (`function.<name>`). */
 export const HANDLERS_DIR = path.join(RUNNER_FIXTURES, 'handlers');
 
+/**
+ * Where the tests' temporary directories go: outside /tmp where the machine has /dev/shm, since a runtime
+ * in Lambda's layout has a /tmp of its own and would not see the files a test shares with it.
+ */
+const TEST_TMP = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
+
 /** A temporary directory for one test file, removed by `removeTempDirs()`. */
 const tempDirs: string[] = [];
 export function tempDir(prefix = 'runner-test-'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(TEST_TMP, prefix));
   tempDirs.push(dir);
   return dir;
 }

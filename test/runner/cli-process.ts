@@ -16,7 +16,7 @@ const RUNNER_SRC = path.join(ROOT, 'src', 'runner');
 
 let compiled: string | undefined;
 /** `src/runner/*.ts` transpiled to CommonJS; the path of `cli.js`. Removed when the test process exits. */
-function cliScript(): string {
+export function cliScript(): string {
   if (compiled === undefined) {
     fs.mkdirSync(path.join(ROOT, '.tmp'), { recursive: true });
     const out = fs.mkdtempSync(path.join(ROOT, '.tmp', 'runner-cli-'));

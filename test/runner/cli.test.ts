@@ -137,10 +137,23 @@ describe('cdk-custom-runtime invoke', () => {
     ['an option without its value', ['out.json', '--function-name'], 'argument --function-name: expected one argument'],
     ['an option given twice', ['--qualifier', '1', '--qualifier=2', 'out.json'], 'argument --qualifier: given more than once'],
     ['a bad --env', ['--env', 'NOVALUE', 'out.json'], 'argument --env: expected KEY=VALUE'],
+    ['a --max-concurrency below 1', ['--max-concurrency', '0', 'out.json'], "argument --max-concurrency: expected a whole number of at least 1, got '0'"],
+    ['an unknown --layout', ['--layout', 'docker', 'out.json'], "argument --layout: Invalid choice 'docker', valid choices are: lambda | host"],
+    ['an unknown --memory-limit', ['--memory-limit', 'swap', 'out.json'], "argument --memory-limit: Invalid choice 'swap', valid choices are: cgroup | rlimit | none"],
   ])('%s is a usage error (exit 252)', async (_, args, message) => {
     const res = await runCli(['invoke', '--app', app, ...args]);
     expect(res.status).toBe(252);
     expect(res.stderr).toContain(`cdk-custom-runtime: error: ${message}`);
+  });
+
+  test('--layout host --memory-limit none --no-freeze --max-concurrency 1 run the function as asked, and the log says so', async () => {
+    const res = await runCli(['invoke', '--app', app, '--function-name', 'Echo', '--payload', '{"a":1}',
+      '--layout', 'host', '--memory-limit', 'none', '--no-freeze', '--max-concurrency', '1', outfile()]);
+    expect(res.status).toBe(0);
+    expect(JSON.parse(fs.readFileSync(outfile(), 'utf8'))).toEqual({ a: 1 });
+    expect(res.stderr).toContain("execution environments: the host's layout, not Lambda's: asked for the host layout; "
+      + 'the runtimes run from the staged directories, with TMPDIR as their /tmp; MemorySize not enforced; '
+      + 'not frozen between invocations (--no-freeze)');
   });
 
   test('a directory that is not a cloud assembly exits 255', async () => {

@@ -339,7 +339,8 @@ describe('qualifiers and invocation types', () => {
 
 describe('staging', () => {
   test('happens once per asset: functions with the same code and layers share the staged directories', async () => {
-    const runner = open(app);
+    // (the host's layout, so that the runtime's LAMBDA_TASK_ROOT is the staged directory)
+    const runner = open(app, { layout: 'host' });
     const env = envOf((await runner.invoke({ functionName: 'Env' })).payload);
     const other = envOf((await runner.invoke({ functionName: 'Aliased', qualifier: 'live' })).payload);
     expect(other.LAMBDA_TASK_ROOT).toBe(env.LAMBDA_TASK_ROOT);
@@ -353,7 +354,7 @@ describe('staging', () => {
 
 describe('cleanup', () => {
   test('close() kills the runtimes and removes the staged directories', async () => {
-    const runner = open(app);
+    const runner = open(app, { layout: 'host' });
     const res = await runner.invoke({ functionName: 'Env' });
     const env = envOf(res.payload);
     const taskRoot = env.LAMBDA_TASK_ROOT;
