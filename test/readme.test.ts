@@ -30,7 +30,7 @@ function argv(command: string): string[] {
 
 /** Where each README command runs. `here` names the test of this file that runs it. */
 const COVERAGE: { command: RegExp; here?: string; runBy?: string }[] = [
-  { command: /^npm ci && npx projen demo$/, runBy: 'by hand (scripts/demo.js through the demo task); not yet in .ci/run' },
+  { command: /^npm ci && npx projen demo$/, runBy: '.ci/run, after the test command (scripts/demo.js through the demo task)' },
   { command: /^npm ci && npx projen test:all$/, runBy: '.ci/run' },
   { command: /^npm install cdk-custom-runtime$/, runBy: 'the registry install a user makes; not run offline (the package is built by `npx projen build`)' },
   { command: /^npx cdk synth$/, here: 'the local runner section runs as written' },
