@@ -93,6 +93,7 @@ describe('every command the README shows is run', () => {
   test('CI runs the README\'s test command exactly', () => {
     const ci = fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8');
     expect(ci.split('\n')).toContain(commands.find((c) => c.endsWith('test:all')));
+    expect(ci.split('\n')).toContain('npx projen demo'); // the README's first command, after the npm ci above
     expect(PACKAGE.scripts.demo ?? '').toBe('projen demo');
   });
 
