@@ -23,8 +23,9 @@ export function checkStackResourceLimit(scope: Construct, isOurs: (c: IConstruct
       const context = stack.node.tryGetContext(LIMIT_CONTEXT);
       const limit = typeof context === 'number' ? context : STACK_RESOURCE_LIMIT;
       if (limit === 0) { return []; }
-      const resources = stack.node.findAll().filter(c => CfnResource.isCfnResource(c) && c.stack === stack);
-      const functions = stack.node.findAll().filter(isOurs);
+      const constructs = stack.node.findAll();
+      const resources = constructs.filter(c => CfnResource.isCfnResource(c) && c.stack === stack);
+      const functions = constructs.filter(isOurs);
       const ours = functions.length === 0 ? '' : ` (${functions.length} CustomRuntimeFunction(s))`;
       const remedy = 'Split the functions over more stacks (or NestedStacks), or turn off what a function does not need '
         + '(alarms: { enabled: false } saves 3 resources per function).';
