@@ -134,8 +134,7 @@ describeEachTransport('state', () => {
     // GIVEN a handler that sets a variable, bumps an init-time counter, exports, cds and opens fd 7
     runtime = await RuntimeHarness.start({ handler: 'state.handler' });
     const pid = runtime.pid;
-    await runtime.waitForNextCalls(1);
-    const fds = runtime.openFds();
+    const fds = await runtime.idleFds(1);
     // WHEN
     const first = await runtime.respond('{}');
     const second = await runtime.respond('{}');
@@ -143,7 +142,7 @@ describeEachTransport('state', () => {
     const expected = `init=set at init ${pid} count=0 leaked=unset exported=unset fd7=closed cwd=${FIXTURES}\n`;
     expect(first).toBe(expected);
     expect(second).toBe(expected);
-    expect(runtime.openFds()).toEqual(fds);
+    expect(await runtime.idleFds(3)).toEqual(fds);
   });
 
   test('globals of the handler file are not shadowed by the runtime\'s own variables', async () => {

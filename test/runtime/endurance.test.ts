@@ -13,9 +13,8 @@ describeEachTransport('300 invocations', () => {
     // (all are queued at once: the last one's timeout runs while the 299 before it are answered)
     runtime = await RuntimeHarness.start({ handler: 'context.sequence', invokeTimeoutMs: 120_000 });
     await runtime.respond('warm-up');
-    await runtime.waitForNextCalls(2);
+    const fdsBefore = await runtime.idleFds(2);
     const filesBefore = runtime.tmpEntries();
-    const fdsBefore = runtime.openFds();
 
     // WHEN 300 invocations are queued at once, every tenth one failing on purpose
     const answers: string[] = [];
@@ -34,28 +33,27 @@ describeEachTransport('300 invocations', () => {
     expect(runtime.server.protocolErrors).toEqual([]);
     expect(runtime.log).toBe('');
     // one GET /next per invocation, plus the one waiting now
-    await runtime.waitForNextCalls(302);
+    const fdsAfter = await runtime.idleFds(302);
     expect(runtime.server.nextCalls).toBe(302);
     // and the same files and descriptors as before
     expect(runtime.tmpEntries()).toEqual(filesBefore);
-    expect(runtime.openFds()).toEqual(fdsBefore);
+    expect(fdsAfter).toEqual(fdsBefore);
   });
 
   test('with failures mixed in, the same holds', async () => {
     runtime = await RuntimeHarness.start({ handler: 'fail.sometimes', invokeTimeoutMs: 120_000 });
     await runtime.respond('warm-up');
-    await runtime.waitForNextCalls(2);
+    const fdsBefore = await runtime.idleFds(2);
     const filesBefore = runtime.tmpEntries();
-    const fdsBefore = runtime.openFds();
     const results = await Promise.all(Array.from({ length: 100 }, (_, i) =>
       runtime.invoke({ payload: Buffer.from(i % 3 === 0 ? 'fail' : `e${i}`), requestId: `r${i}` })));
     results.forEach((result, i) => {
       expect(result.requestId).toBe(`r${i}`);
       expect(result.kind).toBe(i % 3 === 0 ? 'error' : 'response');
     });
-    await runtime.waitForNextCalls(102);
+    const fdsAfter = await runtime.idleFds(102);
     expect(runtime.server.protocolErrors).toEqual([]);
     expect(runtime.tmpEntries()).toEqual(filesBefore);
-    expect(runtime.openFds()).toEqual(fdsBefore);
+    expect(fdsAfter).toEqual(fdsBefore);
   });
 });

@@ -212,6 +212,24 @@ export class RuntimeHarness<S extends HarnessServer = RuntimeApiServer> {
     return fs.readdirSync(`/proc/${this.pid}/fd`).sort((a, b) => Number(a) - Number(b));
   }
 
+  /**
+   * The runtime's open file descriptors once it waits in long poll `nextCalls`:
+   * two reads 50 ms apart that agree. While bash sets up a redirection it holds
+   * copies of the descriptors it redirects for a moment; a leaked descriptor
+   * stays in both reads.
+   */
+  public async idleFds(nextCalls: number): Promise<string[]> {
+    await this.waitForNextCalls(nextCalls);
+    let last = this.openFds();
+    for (let tries = 0; tries < 40; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const now = this.openFds();
+      if (now.join() === last.join()) return now;
+      last = now;
+    }
+    throw new Error(`open descriptors still changing after 2 s: ${last.join(' ')}`);
+  }
+
   /** Ends the runtime's process group (SIGTERM, then SIGKILL), the server, and removes the TMPDIR. */
   public async stop(): Promise<Exit> {
     if (!this.exit) {
