@@ -24,6 +24,7 @@ import { skipDefaultFunctionChecks } from './private/function-checkov';
 import { checkAsyncInvokeOptions, validateFunctionProps } from './private/function-validation';
 import { logGroupEncryptionKey, skipLogGroupKeyCheck } from './private/log-encryption';
 import { configureProvisionedScaling } from './private/provisioned-scaling';
+import { checkFunctionUrlInvokeMode, grantInvokeWithResponseStream, responseStreamingEnvironment } from './private/response-streaming';
 import { checkServicePermission, scopeServiceToAccount, serviceInvokePrincipal } from './private/service-permissions';
 import { checkStackResourceLimit } from './private/stack-resource-limit';
 import { checkAccountId, checkOrganizationId } from './private/validation';
@@ -138,6 +139,17 @@ export interface CustomRuntimeFunctionProps extends lambda.FunctionOptions {
    * @default - no CodeDeploy deployment: a new version takes all the traffic as soon as CloudFormation updates the alias
    */
   readonly deployment?: DeploymentOptions;
+
+  /**
+   * Whether the handler streams its response: the shell runtime then sends its stdout to the caller chunk by
+   * chunk as it writes it (`LAMBDA_RESPONSE_MODE=streaming` in the function's environment), through
+   * `InvokeWithResponseStream` or a function URL whose invoke mode is `RESPONSE_STREAM`, up to 20 MB. A failure
+   * after the first byte ends the stream with the error. `addFunctionUrl` warns when the URL's invoke mode does
+   * not match.
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html
+   * @default false - the response is buffered (up to 6 MB); true when `environment` sets `LAMBDA_RESPONSE_MODE` to `streaming`
+   */
+  readonly responseStreaming?: boolean;
 }
 
 /**
@@ -214,6 +226,9 @@ export class CustomRuntimeFunction extends Construct implements lambda.IFunction
    */
   public readonly provisionedConcurrencyScaling?: lambda.IScalableFunctionAttribute;
 
+  /** Whether the handler streams its response (`responseStreaming`, or `LAMBDA_RESPONSE_MODE=streaming` in the environment). */
+  public readonly responseStreaming: boolean;
+
   constructor(scope: Construct, id: string, props: CustomRuntimeFunctionProps) {
     super(scope, id);
     // A new version whenever the runtime layer or a version-locked property changes, whatever the app's flags.
@@ -262,13 +277,16 @@ export class CustomRuntimeFunction extends Construct implements lambda.IFunction
     const {
       logRetention, logRemovalPolicy, logGroup, logEncryptionKey: logKeyOfTheLogGroup, events, retryAttempts, maxEventAge, onSuccess, onFailure,
       deadLetterQueue, deadLetterQueueEnabled, deadLetterTopic, currentVersionOptions, layers,
-      provisionedConcurrentExecutions, provisionedConcurrencyScaling, alarms, deployment,
+      provisionedConcurrentExecutions, provisionedConcurrencyScaling, alarms, deployment, responseStreaming,
       tracing: tracingSetByRole, // applied by this.setTracingMode: aws-cdk-lib would add X-Ray to the default policy
       ...passThrough
     } = props;
     const timeout = props.timeout ?? Duration.seconds(30);
+    const streaming = responseStreamingEnvironment(this, responseStreaming, props.environment);
+    this.responseStreaming = streaming.streaming;
     this.function = new lambda.Function(this, 'Function', {
       ...passThrough,
+      environment: streaming.environment,
       runtime,
       role,
       layers: [this.runtimeLayer, ...layers ?? []],
@@ -476,6 +494,17 @@ export class CustomRuntimeFunction extends Construct implements lambda.IFunction
   }
 
   /**
+   * Lets a principal read the alias's response stream (`lambda:InvokeWithResponseStream` on the alias ARN), as
+   * `grantInvoke` does for `lambda:InvokeFunction`: in an IAM identity's policy, otherwise in the alias's resource
+   * policy, with `grantInvoke`'s account scope for AWS services.
+   *
+   * @param grantee the principal to allow
+   */
+  public grantInvokeWithResponseStream(grantee: iam.IGrantable): iam.Grant {
+    return grantInvokeWithResponseStream(this.alias, scopeServiceToAccount(this, grantee));
+  }
+
+  /**
    * Lets each principal of a composite principal invoke the alias, as `grantInvoke` does for one.
    *
    * @param compositePrincipal the principals to allow
@@ -565,6 +594,9 @@ export class CustomRuntimeFunction extends Construct implements lambda.IFunction
   /**
    * Adds a function URL to the alias. It requires IAM authentication unless `authType` says otherwise;
    * `FunctionUrlAuthType.NONE` records an acknowledgeable warning (`cdk-custom-runtime:publicFunctionUrl`).
+   * `invokeMode` should match `responseStreaming`: `InvokeMode.RESPONSE_STREAM` for a streaming handler; a mismatch
+   * records an acknowledgeable warning (`cdk-custom-runtime:bufferedHandlerStreamingUrl`,
+   * `cdk-custom-runtime:streamingHandlerBufferedUrl`).
    *
    * @param options the URL's settings (auth type, CORS, invoke mode)
    */
@@ -574,6 +606,7 @@ export class CustomRuntimeFunction extends Construct implements lambda.IFunction
       Annotations.of(this).addWarningV2('cdk-custom-runtime:publicFunctionUrl',
         'The function URL has auth type NONE: anyone on the internet can invoke the function. Use AWS_IAM unless the function authenticates callers itself.');
     }
+    checkFunctionUrlInvokeMode(this, this.responseStreaming, options.invokeMode);
     return this.alias.addFunctionUrl({ ...options, authType });
   }
 

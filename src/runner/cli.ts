@@ -14,11 +14,12 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { InvokeError, LocalRunnerError } from './errors';
-import { EXECUTION_OPTIONS, EXECUTION_USAGE, executionOptions } from './execution-options';
 import { eventCommand } from './event-command';
+import { EXECUTION_OPTIONS, EXECUTION_USAGE, executionOptions } from './execution-options';
 import { describe } from './function-discovery';
 import { InvokeApiServer } from './invoke-api-server';
-import { LocalRunner, LocalRunnerOptions } from './local-runner';
+import { InvokeRequest, LocalRunner, LocalRunnerOptions } from './local-runner';
+import { streamCompletion, streamInvocationType } from './response-stream-api';
 import { AssemblyWatcher } from './watch';
 
 const EXIT_SERVICE_ERROR = 254;
@@ -47,6 +48,7 @@ const OPTIONS: Record<string, Options> = {
     'payload': STRING,
     'client-context': STRING,
     'cli-binary-format': STRING,
+    'response-stream': { type: 'boolean' },
   },
   serve: { ...COMMON_OPTIONS, port: STRING, watch: { type: 'boolean' } },
   list: LIST_OPTIONS,
@@ -83,6 +85,8 @@ Options of invoke:
   --payload <json>             The event; file://<path> or fileb://<path> reads a file. Default: {}
   --cli-binary-format <f>      raw-in-base64-out (default: --payload is the JSON itself) or base64
   --client-context <base64>    Base64-encoded JSON object passed to the runtime
+  --response-stream            InvokeWithResponseStream: the response goes to <outfile> (- for stdout)
+                               chunk by chunk as the function streams it; InvokeComplete is printed
 
 Options of serve:
   --port <n>                   Port on 127.0.0.1 (default 3001; 0 picks a free one)
@@ -228,14 +232,19 @@ async function invoke(parsed: Parsed): Promise<number> {
     });
   }
   try {
-    const res = await runner.invoke({
+    const request: InvokeRequest = {
       functionName: one(parsed, 'function-name'),
       qualifier: one(parsed, 'qualifier'),
       invocationType: one(parsed, 'invocation-type'),
       logType: one(parsed, 'log-type'),
       clientContext: one(parsed, 'client-context'),
       payload,
-    });
+    };
+    if (parsed.values['response-stream'] === true) {
+      process.stdout.write(JSON.stringify(await invokeStreaming(runner, request, outfile), undefined, 4) + '\n');
+      return 0;
+    }
+    const res = await runner.invoke(request);
     fs.writeFileSync(outfile, res.payload);
     // The AWS CLI's order.
     const output: Record<string, unknown> = { StatusCode: res.statusCode };
@@ -254,6 +263,33 @@ async function invoke(parsed: Parsed): Promise<number> {
     return 0;
   } finally {
     await runner.close();
+  }
+}
+
+/**
+ * `invoke --response-stream`: each chunk is written to `outfile` (`-`: stdout) as it arrives; returns what the
+ * caller of InvokeWithResponseStream learns: the status, the version, and `InvokeComplete`.
+ */
+async function invokeStreaming(runner: LocalRunner, request: InvokeRequest, outfile: string): Promise<Record<string, unknown>> {
+  const fd = outfile === '-' ? undefined : fs.openSync(outfile, 'w');
+  const write = (chunk: Buffer): void => {
+    if (fd === undefined) {
+      process.stdout.write(chunk);
+    } else {
+      fs.writeSync(fd, chunk);
+    }
+  };
+  try {
+    const res = await runner.invoke({ ...request, invocationType: streamInvocationType(request.invocationType), onResponseChunk: write });
+    const { rest, complete } = streamCompletion(res);
+    if (rest) {
+      write(rest);
+    }
+    return { StatusCode: res.statusCode, ExecutedVersion: res.executedVersion, InvokeComplete: complete };
+  } finally {
+    if (fd !== undefined) {
+      fs.closeSync(fd);
+    }
   }
 }
 

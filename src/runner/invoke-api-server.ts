@@ -2,15 +2,17 @@
  * Lambda's Invoke API on loopback, answered by a `LocalRunner`:
  * `POST /2015-03-31/functions/{FunctionName}/invocations[?Qualifier=Q]`,
  * with the request and response headers of the real API and its error
- * shape, so that the AWS CLI and SDKs work against it (`--endpoint-url`).
+ * shape, so that the AWS CLI and SDKs work against it (`--endpoint-url`);
+ * and `InvokeWithResponseStream` (see `response-stream-api.ts`).
  */
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { InvokeError, LocalRunnerError } from './errors';
 import { jsonHeaders, readBody } from './http-messages';
 import { checkRequestSize, maxRequestBytes } from './lambda-limits';
-import { LocalRunner } from './local-runner';
+import { InvokeRequest, LocalRunner } from './local-runner';
 import { answerReadApi } from './read-api';
+import { RESPONSE_STREAM_PATH, streamInvocation } from './response-stream-api';
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
 
@@ -63,7 +65,8 @@ export class InvokeApiServer {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const match = INVOKE_PATH.exec(url.pathname);
+    const streamMatch = RESPONSE_STREAM_PATH.exec(url.pathname);
+    const match = INVOKE_PATH.exec(url.pathname) ?? streamMatch;
     if (req.method !== 'POST' || !match) {
       req.resume();
       if (this.answerRead(req, res, url)) {
@@ -82,14 +85,19 @@ export class InvokeApiServer {
     }
     try {
       checkRequestSize(size, invocationType);
-      const result = await this.runner.invoke({
+      const request: InvokeRequest = {
         functionName,
         qualifier: url.searchParams.get('Qualifier') ?? undefined,
         invocationType,
         logType: header(req, 'x-amz-log-type'),
         clientContext: header(req, 'x-amz-client-context'),
         payload: body,
-      });
+      };
+      if (streamMatch) {
+        await streamInvocation(this.runner, request, res);
+        return;
+      }
+      const result = await this.runner.invoke(request);
       const headers = jsonHeaders(result.payload, {
         'X-Amz-Executed-Version': result.executedVersion,
         'X-Amz-Function-Error': result.functionError,

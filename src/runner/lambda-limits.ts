@@ -43,3 +43,6 @@ export const DEFAULT_INIT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_RETRY_ATTEMPTS = 2;
 /** How long an asynchronous invocation is kept when no `EventInvokeConfig` says otherwise: 6 hours. */
 export const DEFAULT_MAX_EVENT_AGE_SECONDS = 6 * 60 * 60;
+
+/** A streamed response (`InvokeWithResponseStream`, function URLs in `RESPONSE_STREAM` mode) is at most 20 MB. */
+export const MAX_STREAMED_RESPONSE_BYTES = 20 * 1024 * 1024;

@@ -80,6 +80,14 @@ export interface InvokeRequest {
   readonly payload?: Buffer | string;
   /** Base64-encoded JSON object, passed to the runtime for synchronous invocations. */
   readonly clientContext?: string;
+  /**
+   * Receives the response of a function that streams, as it arrives (`InvokeWithResponseStream`);
+   * the result's payload is then empty. A buffered function's response is in the payload.
+   * @default - a streamed response is collected into the payload, up to 6 MB, as Invoke does
+   */
+  readonly onResponseChunk?: (chunk: Buffer) => void;
+  /** @default - a random UUID */
+  readonly requestId?: string;
 }
 
 export interface InvokeResponse {
@@ -94,6 +102,8 @@ export interface InvokeResponse {
   readonly logResult?: string;
   /** The function's response or error object; empty for Event and DryRun. */
   readonly payload: Buffer;
+  /** The function streamed its response (to `onResponseChunk`, when given). */
+  readonly streamed?: boolean;
 }
 
 /** A line of a local dead-letter queue file. */
@@ -199,7 +209,7 @@ export class LocalRunner {
     const clientContext = invocationType === 'RequestResponse' ? decodeClientContext(request.clientContext) : undefined;
     // Fails here (before a 202) when the code or a layer cannot be found locally.
     this.stage(target.fn);
-    const requestId = randomUUID();
+    const requestId = request.requestId ?? randomUUID();
 
     if (invocationType === 'DryRun') {
       return { statusCode: 204, requestId, payload: Buffer.alloc(0) };
@@ -208,7 +218,7 @@ export class LocalRunner {
       this.enqueueEvent(target, event, requestId);
       return { statusCode: 202, requestId, payload: Buffer.alloc(0) };
     }
-    const result = await this.execute(target, event, requestId, clientContext);
+    const result = await this.execute(target, event, requestId, clientContext, false, request.onResponseChunk);
     const log = Buffer.from(result.log, 'utf8');
     return {
       statusCode: 200,
@@ -217,6 +227,7 @@ export class LocalRunner {
       functionError: result.functionError,
       logResult: logType === 'Tail' ? log.subarray(Math.max(0, log.length - LOG_TAIL_BYTES)).toString('base64') : undefined,
       payload: result.payload,
+      streamed: result.streamed,
     };
   }
 
@@ -285,7 +296,8 @@ export class LocalRunner {
    * Beyond the function's concurrency a synchronous call is throttled; an `Event` invocation (`wait`) waits.
    * The environment stays busy until the invocation has ended: extensions may still run after the answer.
    */
-  private async execute(target: ResolvedTarget, payload: Buffer, requestId: string, clientContext?: string, wait = false): Promise<InstanceResult> {
+  private async execute(target: ResolvedTarget, payload: Buffer, requestId: string, clientContext?: string, wait = false,
+    onChunk?: (chunk: Buffer) => void): Promise<InstanceResult> {
     const gate = this.gateOf(target.fn);
     const pool = this.poolOf(target); // taken now: a reload while this call waits does not move it to the new code
     if (wait) {
@@ -305,6 +317,7 @@ export class LocalRunner {
         invokedFunctionArn: target.invokedArn,
         traceId: traceHeader(target.fn.tracingMode === 'Active'),
         clientContext,
+        onChunk,
       });
       // A failed environment (timeout, crash, init error) is closed: the next invocation gets a fresh one.
       ended = result.ended.then(() => pool.release(instance));

@@ -13,7 +13,8 @@ import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { jsonHeaders, readBody } from './http-messages';
-import { DEFAULT_TIMEOUT_SECONDS, MAX_SYNC_PAYLOAD_BYTES } from './lambda-limits';
+import { DEFAULT_TIMEOUT_SECONDS, MAX_STREAMED_RESPONSE_BYTES, MAX_SYNC_PAYLOAD_BYTES } from './lambda-limits';
+import { isStreamingResponse, readStreamedResponse } from './streamed-response';
 
 const API_PREFIX = '/2018-06-01/runtime';
 const DEFAULT_FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:local';
@@ -36,12 +37,19 @@ export interface RuntimeInvocation {
   readonly clientContext?: string;
   /** `Lambda-Runtime-Cognito-Identity`. @default - header omitted */
   readonly cognitoIdentity?: string;
+  /**
+   * Receives the bytes of a streamed response (`Lambda-Runtime-Function-Response-Mode: streaming`)
+   * as they arrive, for a caller that reads the stream (`InvokeWithResponseStream`); the result's body
+   * is then empty, and the stream may reach `maxStreamedResponseBytes`.
+   * @default - a streamed response is collected, up to `maxResponseBytes`, as Invoke buffers it
+   */
+  readonly onChunk?: (chunk: Buffer) => void;
 }
 
 /** How the runtime answered one invocation. */
 export type InvocationResult =
-  | { readonly kind: 'response'; readonly requestId: string; readonly body: Buffer }
-  | { readonly kind: 'error'; readonly requestId: string; readonly errorType?: string; readonly body: Buffer };
+  | { readonly kind: 'response'; readonly requestId: string; readonly body: Buffer; readonly streamed?: boolean }
+  | { readonly kind: 'error'; readonly requestId: string; readonly errorType?: string; readonly body: Buffer; readonly streamed?: boolean };
 
 /** What the runtime posted to `/runtime/init/error`. */
 export interface InitError {
@@ -56,6 +64,12 @@ export interface RuntimeApiServerOptions {
    * @default 6291456 (6 MB, Lambda's synchronous payload limit)
    */
   readonly maxResponseBytes?: number;
+  /**
+   * Largest streamed response accepted for an invocation with `onChunk`; the bytes past it are not
+   * passed on, and the post is answered 413.
+   * @default 20971520 (20 MB, Lambda's response streaming limit)
+   */
+  readonly maxStreamedResponseBytes?: number;
   /**
    * Deadline of an invocation that sets none, counted from when the runtime receives it.
    * @default 3000
@@ -99,9 +113,12 @@ export class RuntimeApiServer {
    * Faults injected with `failNextPost()` are not recorded.
    */
   public readonly protocolErrors: string[] = [];
+  /** The limit each response answered 413 went over, oldest first (6 MB buffered, 20 MB streamed). */
+  public readonly exceededResponseLimits: number[] = [];
 
   private readonly server: http.Server;
   private readonly maxResponseBytes: number;
+  private readonly maxStreamedResponseBytes: number;
   private readonly timeoutMs: number;
   private readonly queue: Queued[] = [];
   private readonly waiting: http.ServerResponse[] = [];
@@ -115,6 +132,7 @@ export class RuntimeApiServer {
 
   private constructor(options: RuntimeApiServerOptions) {
     this.maxResponseBytes = options.maxResponseBytes ?? MAX_SYNC_PAYLOAD_BYTES;
+    this.maxStreamedResponseBytes = options.maxStreamedResponseBytes ?? MAX_STREAMED_RESPONSE_BYTES;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
     this.server = http.createServer((req, res) => this.route(req, res));
   }
@@ -217,6 +235,12 @@ export class RuntimeApiServer {
         }, () => res.destroy());
         return;
       case 'response':
+        if (isStreamingResponse(req)) {
+          this.answerStream(route.requestId, req, res);
+        } else {
+          this.answer(route.kind, route.requestId, req, res);
+        }
+        return;
       case 'error':
         this.answer(route.kind, route.requestId, req, res);
         return;
@@ -231,26 +255,11 @@ export class RuntimeApiServer {
     void readBody(req, limit).then(({ body, size }) => {
       const entry = this.inFlight.get(requestId);
       if (!entry) {
-        const answeredBefore = this.answered.has(requestId);
-        this.protocolError(res, answeredBefore ? 400 : 404,
-          answeredBefore ? 'InvalidStateTransition' : 'InvalidRequestID',
-          `${kind} for ${answeredBefore ? 'an already answered' : 'an unknown'} request id ${requestId}`);
+        this.unexpectedAnswer(kind, requestId, res);
         return;
       }
-      if (kind === 'response') {
-        const fault = this.faults.shift();
-        if (fault !== undefined) {
-          reply(res, fault, { errorMessage: `Injected fault: HTTP ${fault}`, errorType: 'InjectedFault' });
-          return;
-        }
-        if (size > limit) {
-          this.protocolErrors.push(`413 RequestEntityTooLarge: response of ${size} bytes for request id ${requestId}`);
-          reply(res, 413, {
-            errorMessage: `Exceeded maximum allowed payload size (${limit} bytes).`,
-            errorType: 'RequestEntityTooLarge',
-          });
-          return;
-        }
+      if (kind === 'response' && (this.injectFault(res) || this.tooLarge(res, requestId, size, limit))) {
+        return;
       }
       this.inFlight.delete(requestId);
       this.markAnswered(requestId);
@@ -259,6 +268,70 @@ export class RuntimeApiServer {
         ? { kind, requestId, body }
         : { kind, requestId, errorType: errorTypeOf(req), body });
     }, () => res.destroy());
+  }
+
+  /**
+   * A streamed response (`Transfer-Encoding: chunked`): its bytes go to the invocation's `onChunk` as
+   * they arrive, and a failure after the stream started comes in the trailers
+   * `Lambda-Runtime-Function-Error-Type` and `Lambda-Runtime-Function-Error-Body` (base64 JSON).
+   */
+  private answerStream(requestId: string, req: http.IncomingMessage, res: http.ServerResponse): void {
+    const entry = this.inFlight.get(requestId);
+    if (!entry || this.injectFault(res)) {
+      req.resume();
+      if (!entry) {
+        this.unexpectedAnswer('response', requestId, res);
+      }
+      return;
+    }
+    const onChunk = entry.invocation.onChunk;
+    const limit = onChunk ? this.maxStreamedResponseBytes : this.maxResponseBytes;
+    void readStreamedResponse(req, limit, onChunk).then((stream) => {
+      if (this.inFlight.get(requestId) !== entry) {
+        this.unexpectedAnswer('response', requestId, res);
+        return;
+      }
+      if (this.tooLarge(res, requestId, stream.size, limit)) {
+        return;
+      }
+      this.inFlight.delete(requestId);
+      this.markAnswered(requestId);
+      reply(res, 202, { status: 'OK' });
+      entry.resolve(stream.errorType !== undefined
+        ? { kind: 'error', requestId, errorType: stream.errorType, body: stream.errorBody, streamed: true }
+        : { kind: 'response', requestId, body: stream.body, streamed: true });
+    }, () => res.destroy());
+  }
+
+  /** A response or error for a request id that is not in flight: unknown (404) or answered before (400). */
+  private unexpectedAnswer(kind: 'response' | 'error', requestId: string, res: http.ServerResponse): void {
+    const answeredBefore = this.answered.has(requestId);
+    this.protocolError(res, answeredBefore ? 400 : 404,
+      answeredBefore ? 'InvalidStateTransition' : 'InvalidRequestID',
+      `${kind} for ${answeredBefore ? 'an already answered' : 'an unknown'} request id ${requestId}`);
+  }
+
+  /** Answers with the next fault injected by `failNextPost()`, if any. */
+  private injectFault(res: http.ServerResponse): boolean {
+    const fault = this.faults.shift();
+    if (fault !== undefined) {
+      reply(res, fault, { errorMessage: `Injected fault: HTTP ${fault}`, errorType: 'InjectedFault' });
+    }
+    return fault !== undefined;
+  }
+
+  /** Answers 413 when a response of `size` bytes is over `limit`. */
+  private tooLarge(res: http.ServerResponse, requestId: string, size: number, limit: number): boolean {
+    if (size <= limit) {
+      return false;
+    }
+    this.protocolErrors.push(`413 RequestEntityTooLarge: response of ${size} bytes for request id ${requestId}`);
+    this.exceededResponseLimits.push(limit);
+    reply(res, 413, {
+      errorMessage: `Exceeded maximum allowed payload size (${limit} bytes).`,
+      errorType: 'RequestEntityTooLarge',
+    });
+    return true;
   }
 
   /** Hands queued invocations to waiting long polls, in order. */

@@ -60,6 +60,8 @@ export interface InstanceInvocation {
   readonly invokedFunctionArn: string;
   readonly traceId: string;
   readonly clientContext?: string;
+  /** Receives a streamed response as it arrives (`InvokeWithResponseStream`). @default - collected */
+  readonly onChunk?: (chunk: Buffer) => void;
 }
 
 export interface InstanceResult {
@@ -74,6 +76,8 @@ export interface InstanceResult {
    */
   readonly log: string;
   readonly durationMs: number;
+  /** The runtime streamed its answer (response mode `streaming`). */
+  readonly streamed?: boolean;
   /**
    * When the invocation is over: at once, or, with extensions subscribed to `INVOKE`, when each of
    * them has called `next` again (Lambda answers the caller first). The environment is busy until then.
@@ -88,9 +92,9 @@ type InitOutcome =
   | { readonly ok: false; readonly errorType: string; readonly message?: string; readonly body?: Buffer };
 
 /** Lambda's answer when a runtime's response exceeds the limit. */
-function responseTooLarge(): Buffer {
+function responseTooLarge(limit: number): Buffer {
   return Buffer.from(JSON.stringify({
-    errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_SYNC_PAYLOAD_BYTES} bytes).`,
+    errorMessage: `Response payload size exceeded maximum allowed payload size (${limit} bytes).`,
     errorType: 'Function.ResponseSizeTooLarge',
   }));
 }
@@ -393,6 +397,7 @@ export class RuntimeInstance {
         invokedFunctionArn: inv.invokedFunctionArn,
         traceId: inv.traceId,
         clientContext: inv.clientContext,
+        onChunk: inv.onChunk,
       }).then((r) => ({ kind: 'answer' as const, r }), () => ({ kind: 'gone' as const })),
       new Promise<{ kind: 'timeout' }>((resolve) => {
         timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMs);
@@ -444,12 +449,13 @@ export class RuntimeInstance {
     const r = outcome.r;
     if (this.rejectedResponses() > rejectedBefore) {
       // The Runtime API refused an oversized response (413); whatever the runtime did next, Lambda fails the invocation.
-      return { result: { payload: responseTooLarge(), functionError: 'Unhandled', errorType: 'Function.ResponseSizeTooLarge' } };
+      const limit = this.server.exceededResponseLimits[this.server.exceededResponseLimits.length - 1] ?? MAX_SYNC_PAYLOAD_BYTES;
+      return { result: { payload: responseTooLarge(limit), functionError: 'Unhandled', errorType: 'Function.ResponseSizeTooLarge' } };
     }
     if (r.kind === 'response') {
-      return { result: { payload: r.body } };
+      return { result: { payload: r.body, streamed: r.streamed } };
     }
-    return { result: { payload: r.body, functionError: 'Unhandled', errorType: r.errorType ?? errorBodyField(r.body, 'errorType') } };
+    return { result: { payload: r.body, functionError: 'Unhandled', errorType: r.errorType ?? errorBodyField(r.body, 'errorType'), streamed: r.streamed } };
   }
 
   private initFailure(init: Extract<InitOutcome, { ok: false }>, requestId: string): Answer {
