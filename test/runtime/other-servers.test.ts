@@ -2,7 +2,8 @@
  * The shell runtime against Runtime API servers other than ours (test/runtime/net-runtime-api.ts),
  * each answering in a way real HTTP/1.1 servers may: the same answers on both paths, every
  * invocation answered once; the fast path stays on its connection where it can read the answers,
- * and leaves it for curl, after the answer at hand, where it cannot keep one.
+ * opens a new one after each `Connection: close`, and leaves it for curl, after the answer at
+ * hand, where it cannot read the answers with builtins.
  */
 import { createHash } from 'node:crypto';
 import { describeEachTransport, RuntimeHarness } from './harness';
@@ -18,17 +19,22 @@ interface Case {
   readonly behaviour: Behaviour;
   /** What the fast path logs when it leaves its connection; undefined: it stays. */
   readonly leaves?: RegExp;
+  /** The fast path stays, opening a new connection after each answer. */
+  readonly reconnects?: boolean;
 }
 
 const CASES: Case[] = [
-  { name: 'closes the connection after every answer', behaviour: { closeAfterAnswer: true }, leaves: /Connection: close: leaving/ },
+  { name: 'closes the connection after every answer', behaviour: { closeAfterAnswer: true }, reconnects: true },
   { name: 'writes its headers in several writes with delays', behaviour: { headerWrites: 6, delayMs: 15 } },
   { name: 'writes header names in upper case', behaviour: { upperCaseHeaders: true } },
   { name: 'sends 100 Continue before every answer', behaviour: { interimContinue: true } },
   { name: 'answers in HTTP/1.0', behaviour: { http10: true }, leaves: /HTTP\/1\.0: leaving/ },
   { name: 'sends events chunked', behaviour: { chunkBytes: 40_000 }, leaves: /chunked body: leaving/ },
-  { name: 'ends events with the connection', behaviour: { closeDelimited: true }, leaves: /Connection: close: leaving/ },
+  { name: 'ends events with the connection', behaviour: { closeDelimited: true }, leaves: /without Content-Length: leaving/ },
 ];
+
+/** What the fast path logs, once, when it first opens a new connection after a `Connection: close`. */
+const RECONNECT_LOG = 'bootstrap: the Runtime API answered Connection: close: opening a new connection for each such answer\n';
 
 function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
@@ -42,7 +48,7 @@ describeEachTransport('other Runtime API servers', () => {
     await server?.close();
   });
 
-  test.each(CASES)('a server that $name: byte-exact events and responses, context, errors', async ({ behaviour, leaves }) => {
+  test.each(CASES)('a server that $name: byte-exact events and responses, context, errors', async ({ behaviour, leaves, reconnects }) => {
     // GIVEN
     server = await NetRuntimeApi.start(behaviour);
     // WHEN / THEN small, empty, NUL-holding, middle-sized and large events come back whole, each
@@ -61,6 +67,7 @@ describeEachTransport('other Runtime API servers', () => {
       expect((await runtime.invoke('again')).body.toString()).toBe('again');
       if (runtime.transport === 'tcp' && !leaves) {
         expect(runtime.log).not.toMatch(/leaving/);
+        expect(runtime.log).toBe(reconnects ? RECONNECT_LOG : '');
       }
       await runtime.stop();
     }
@@ -89,6 +96,20 @@ describeEachTransport('other Runtime API servers', () => {
     await runtime.waitForNextCalls(11);
     // curl's connection serves a post and a long poll, then curl exits; the fast path's stays open
     expect(server.connections).toBe(runtime.transport === 'curl' ? 11 : 1);
+  });
+
+  test('a server that closes the connection after every answer: a new connection per request, no curl', async () => {
+    server = await NetRuntimeApi.start({ closeAfterAnswer: true });
+    runtime = await RuntimeHarness.start({ handler: 'echo.echo_event', sharedServer: server });
+    for (let i = 0; i < 10; i++) {
+      expect((await runtime.invoke({ payload: Buffer.from(`event ${i}`), requestId: `r-${i}` })).body.toString()).toBe(`event ${i}`);
+    }
+    await runtime.waitForNextCalls(11);
+    // 10 long polls answered and 10 posts: one connection each, and the one waiting now
+    expect(server.connections).toBe(21);
+    expect(server.protocolErrors).toEqual([]);
+    // the fast path says so once and stays (processes.test.ts counts that it starts no curl)
+    expect(runtime.log).toBe(runtime.transport === 'tcp' ? RECONNECT_LOG : '');
   });
 });
 

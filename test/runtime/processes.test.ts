@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { BOOTSTRAP, TUTORIAL } from './harness';
+import { NetRuntimeApi } from './net-runtime-api';
 import { hasStrace, perInvocation } from './strace';
 
 (hasStrace() ? describe : describe.skip)('per invocation, counted with strace', () => {
@@ -14,6 +15,17 @@ import { hasStrace, perInvocation } from './strace';
 
   test('fast path, a 1 KiB event: still nothing started (its body is read with builtins)', async () => {
     expect(await perInvocation([BOOTSTRAP], 'tcp', 'x'.repeat(1024))).toEqual({ processes: 1, execs: 0, requestWrites: 2 });
+  });
+
+  test('fast path on a server that closes the connection after every answer: a new connection, still no process', async () => {
+    const server = await NetRuntimeApi.start({ closeAfterAnswer: true });
+    try {
+      expect(await perInvocation([BOOTSTRAP], 'tcp', '{}', 20, server)).toEqual({ processes: 1, execs: 0, requestWrites: 2 });
+      // two connections per invocation (its long poll and its post), and the one waiting
+      expect(server.connections).toBe(2 * 21 + 1);
+    } finally {
+      await server.close();
+    }
   });
 
   test('curl path: one curl and the subshell', async () => {

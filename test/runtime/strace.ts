@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { RuntimeHarness, Transport } from './harness';
+import { HarnessServer, RuntimeHarness, Transport } from './harness';
 
 export interface PerInvocation {
   /** fork, vfork, clone and clone3 that start a process (not a thread). */
@@ -37,15 +37,17 @@ function countTrace(trace: string): PerInvocation {
 
 /**
  * Runs `command` (a runtime) under strace with handler `echo.trivial`, answers one event unmeasured,
- * then counts what each of `invocations` warm invocations of `event` cost.
+ * then counts what each of `invocations` warm invocations of `event` cost; on `server` if given
+ * (left open), else on a Runtime API server of ours.
  */
 export async function perInvocation(command: string[], transport: Transport, event: string = '{}',
-  invocations: number = 20): Promise<PerInvocation> {
+  invocations: number = 20, server?: HarnessServer): Promise<PerInvocation> {
   const traceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runtime-strace-'));
   const trace = path.join(traceDir, 'trace');
   const runtime = await RuntimeHarness.start({
     handler: 'echo.trivial',
     transport,
+    sharedServer: server,
     command: ['strace', '-f', '-qq', '-yy', '-s', '8', '-e', 'trace=fork,vfork,clone,clone3,execve,write', '-o', trace, ...command],
   });
   try {
