@@ -238,6 +238,8 @@ describeEachTransport('Runtime API answers', () => {
     runtime = await RuntimeHarness.start({ handler: 'echo.echo_event' });
     expect(await runtime.respond('one')).toBe('one');
     expect(runtime.tmpEntries().length).toBeGreaterThan(0);
+    // (in the long poll: a signal bash takes just before it blocks in read(2) waits for the read)
+    await runtime.idleFds(2);
     const started = Date.now();
     runtime.child.kill('SIGTERM');
     const exit = await runtime.waitForExit(2000);
