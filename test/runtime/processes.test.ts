@@ -14,18 +14,26 @@ import { hasStrace, perInvocation } from './strace';
   });
 
   test('fast path, a 1 KiB event: still nothing started (its body is read with builtins)', async () => {
-    expect(await perInvocation([BOOTSTRAP], 'tcp', 'x'.repeat(1024))).toEqual({ processes: 1, execs: 0, requestWrites: 2 });
+    expect(await perInvocation([BOOTSTRAP], 'tcp', { event: 'x'.repeat(1024) })).toEqual({ processes: 1, execs: 0, requestWrites: 2 });
   });
 
   test('fast path on a server that closes the connection after every answer: a new connection, still no process', async () => {
     const server = await NetRuntimeApi.start({ closeAfterAnswer: true });
     try {
-      expect(await perInvocation([BOOTSTRAP], 'tcp', '{}', 20, server)).toEqual({ processes: 1, execs: 0, requestWrites: 2 });
+      expect(await perInvocation([BOOTSTRAP], 'tcp', { server })).toEqual({ processes: 1, execs: 0, requestWrites: 2 });
       // two connections per invocation (its long poll and its post), and the one waiting
       expect(server.connections).toBe(2 * 21 + 1);
     } finally {
       await server.close();
     }
+  });
+
+  test('fast path, a 64 KiB response: one curl posts it and long-polls the next event, as on the curl path', async () => {
+    // the handler (`cat`) is one process and one exec; curl the other, and no dd reads the event it fetched
+    const options = { handler: 'echo.echo_event', event: 'x'.repeat(64 * 1024) };
+    const fast = await perInvocation([BOOTSTRAP], 'tcp', options);
+    expect(fast).toMatchObject({ processes: 3, execs: 2 });
+    expect(fast).toMatchObject(await perInvocation([BOOTSTRAP], 'curl', options));
   });
 
   test('curl path: one curl and the subshell', async () => {

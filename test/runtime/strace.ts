@@ -35,17 +35,28 @@ function countTrace(trace: string): PerInvocation {
   };
 }
 
+export interface PerInvocationOptions {
+  /** The event of every invocation. @default '{}' */
+  readonly event?: string;
+  /** `_HANDLER`. @default 'echo.trivial' (prints `ok`) */
+  readonly handler?: string;
+  /** Invocations counted. @default 20 */
+  readonly invocations?: number;
+  /** The Runtime API server, left open. @default - one of ours */
+  readonly server?: HarnessServer;
+}
+
 /**
- * Runs `command` (a runtime) under strace with handler `echo.trivial`, answers one event unmeasured,
- * then counts what each of `invocations` warm invocations of `event` cost; on `server` if given
- * (left open), else on a Runtime API server of ours.
+ * Runs `command` (a runtime) under strace, answers one event unmeasured, then counts what each of
+ * the warm invocations cost.
  */
-export async function perInvocation(command: string[], transport: Transport, event: string = '{}',
-  invocations: number = 20, server?: HarnessServer): Promise<PerInvocation> {
+export async function perInvocation(command: string[], transport: Transport,
+  options: PerInvocationOptions = {}): Promise<PerInvocation> {
+  const { event = '{}', handler = 'echo.trivial', invocations = 20, server } = options;
   const traceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runtime-strace-'));
   const trace = path.join(traceDir, 'trace');
   const runtime = await RuntimeHarness.start({
-    handler: 'echo.trivial',
+    handler,
     transport,
     sharedServer: server,
     command: ['strace', '-f', '-qq', '-yy', '-s', '8', '-e', 'trace=fork,vfork,clone,clone3,execve,write', '-o', trace, ...command],
