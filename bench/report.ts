@@ -182,8 +182,8 @@ ${others.map((w) => `### On ${w.server}, ${w.rounds} rounds (test/runtime/net-ru
 ${warmTable(w)}
 Round by round, fast path / tutorial: ${w.roundRatios.map(ratio).join(', ')}.
 `).join('\n')}
-A server that closes the connection after every answer (\`Connection: close\`) sends the fast path
-to curl after its first answer (runtime/shell/README.md), so there ours costs what its curl path does.
+Where the server closes the connection after every answer (\`Connection: close\`), the fast path opens a
+new one for each request (one connect, no process: runtime/shell/README.md).
 
 ### Events from 1 KiB to 6 MB (echo handlers)
 
