@@ -6,6 +6,7 @@ import { ColdStartResult, ColdStartSide } from './cold-start';
 import { LocalRunnerResult } from './local-runner';
 import { Machine } from './machine';
 import { COLD_START_TARGET, oneMiBRatio, reading, RUNTIME_TARGET, SYNTH_TARGET, warmRatio } from './reading';
+import { renderResponseStream, ResponseStreamResult } from './response-stream';
 import { LargeOutcome, RUNTIMES, RuntimeOverheadResult, WarmResult } from './runtime-overhead';
 import { OURS as OURS_RUNTIME, OURS_CURL, TUTORIAL_RUNTIME } from './runtimes';
 import { renderScaleOut, ScaleOutResult } from './scale-out';
@@ -27,6 +28,7 @@ export interface BenchResults {
   readonly coldStart: ColdStartResult;
   readonly localRunner: LocalRunnerResult;
   readonly scaleOut: ScaleOutResult;
+  readonly responseStream: ResponseStreamResult;
   readonly synth: SynthScalingResult;
   readonly profiles: SynthProfile[];
 }
@@ -39,6 +41,7 @@ export function renderReport(r: BenchResults): string {
     coldStart(r.coldStart),
     localRunner(r.localRunner),
     renderScaleOut(r.scaleOut, r.machine.cores),
+    renderResponseStream(r.responseStream),
     synthScaling(r.synth),
     synthProfiles(r.profiles),
     reading(r.overhead, r.coldStart, r.localRunner, r.synth, r.profiles),

@@ -1,23 +1,41 @@
 /**
- * Response streaming through a real `serve` process, read with the SDK's InvokeWithResponseStreamCommand:
- * time to first byte and to the end of the three-chunk handler (chunks 100 ms apart), streaming vs buffered;
- * and the cost of the streaming path itself on a one-line handler, against the buffered path through Invoke.
- *
- *   npx ts-node --project tsconfig.dev.json bench/response-stream.ts
- *
- * Prints a Markdown table (medians and p90 over interleaved rounds). Not part of `npm run bench` yet.
+ * Table 3c, response streaming through a real `serve` process, read with the SDK's
+ * InvokeWithResponseStreamCommand: time to first byte and to the end of the three-chunk handler
+ * (chunks 100 ms apart), streaming against buffered; and the cost of the streaming path itself on a
+ * one-line handler, against the buffered path through Invoke. Interleaved rounds, all warm.
+ * Part of `npm run bench`; alone: `bench/run.ts --streaming`.
  */
 import { performance } from 'node:perf_hooks';
 import { InvokeCommand, InvokeWithResponseStreamCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { summarize } from './stats';
+import { ms, ratio, summarize, Summary } from './stats';
 import { removeTempDirs, runtimeLayer, synth } from '../test/runner/assembly';
 import { startServe } from '../test/runner/cli-process';
 import { FIXTURES } from '../test/runtime/harness';
 
 const ROUNDS = 5;
 const PER_ROUND = 20;
+const CASE_NAMES = [
+  'three chunks, streaming, InvokeWithResponseStream',
+  'three chunks, buffered, InvokeWithResponseStream',
+  'one line, streaming, InvokeWithResponseStream',
+  'one line, buffered, InvokeWithResponseStream',
+  'one line, buffered, Invoke',
+] as const;
+
+export interface StreamCase {
+  readonly name: string;
+  readonly firstByte: Summary;
+  readonly total: Summary;
+}
+
+export interface ResponseStreamResult {
+  readonly rounds: number;
+  readonly perRound: number;
+  /** In CASE_NAMES order. */
+  readonly cases: StreamCase[];
+}
 
 interface Timing { readonly firstByteMs: number; readonly totalMs: number }
 
@@ -40,7 +58,7 @@ async function buffered(client: LambdaClient, name: string): Promise<Timing> {
   return { firstByteMs: totalMs, totalMs };
 }
 
-async function main(): Promise<void> {
+export async function measureResponseStream(log: (line: string) => void): Promise<ResponseStreamResult> {
   const app = synth((a) => {
     const stack = new Stack(a, 'StreamBench');
     const fn = (id: string, handler: string, streaming: boolean): void => {
@@ -67,11 +85,11 @@ async function main(): Promise<void> {
     credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local-secret' },
   });
   const cases: Array<[string, () => Promise<Timing>]> = [
-    ['three chunks, streaming, InvokeWithResponseStream', () => streamed(client, 'three-streaming')],
-    ['three chunks, buffered, InvokeWithResponseStream', () => streamed(client, 'three-buffered')],
-    ['one line, streaming, InvokeWithResponseStream', () => streamed(client, 'line-streaming')],
-    ['one line, buffered, InvokeWithResponseStream', () => streamed(client, 'line-buffered')],
-    ['one line, buffered, Invoke', () => buffered(client, 'line-buffered')],
+    [CASE_NAMES[0], () => streamed(client, 'three-streaming')],
+    [CASE_NAMES[1], () => streamed(client, 'three-buffered')],
+    [CASE_NAMES[2], () => streamed(client, 'line-streaming')],
+    [CASE_NAMES[3], () => streamed(client, 'line-buffered')],
+    [CASE_NAMES[4], () => buffered(client, 'line-buffered')],
   ];
   const samples = new Map<string, Timing[]>(cases.map(([name]) => [name, []]));
   try {
@@ -89,13 +107,37 @@ async function main(): Promise<void> {
     await serve.stop();
     removeTempDirs();
   }
-  const ms = (n: number): string => n.toFixed(1);
-  process.stdout.write('| Case | First byte, median (p90) ms | Whole response, median (p90) ms |\n| --- | --- | --- |\n');
-  for (const [name, timings] of samples) {
-    const first = summarize(timings.map((t) => t.firstByteMs));
-    const total = summarize(timings.map((t) => t.totalMs));
-    process.stdout.write(`| ${name} | ${ms(first.median)} (${ms(first.p90)}) | ${ms(total.median)} (${ms(total.p90)}) |\n`);
+  const results = [...samples].map(([name, timings]) => ({
+    name,
+    firstByte: summarize(timings.map((t) => t.firstByteMs)),
+    total: summarize(timings.map((t) => t.totalMs)),
+  }));
+  for (const c of results) {
+    log(`  ${c.name}: first byte ${ms(c.firstByte.median)}, whole ${ms(c.total.median)}`);
   }
+  return { rounds: ROUNDS, perRound: PER_ROUND, cases: results };
 }
 
-void main();
+export const RESPONSE_STREAM_HEADING = '## 3c. Local runner: response streaming';
+
+export function renderResponseStream(r: ResponseStreamResult): string {
+  const get = (name: string) => r.cases.find((c) => c.name === name)!;
+  const [threeStreaming, threeBuffered, lineStreaming, , lineInvoke] = CASE_NAMES.map(get);
+  const rows = r.cases.map((c) => `| ${c.name} | ${ms(c.firstByte.median)} (${ms(c.firstByte.p90)}) | ${ms(c.total.median)} (${ms(c.total.p90)}) |`);
+  return `${RESPONSE_STREAM_HEADING}
+
+Functions on the shell runtime under a real \`serve\`, read with \`@aws-sdk/client-lambda\`: a handler that prints three
+lines 100 ms apart, and one that prints one line, each with \`LAMBDA_RESPONSE_MODE=streaming\` and without (a buffered
+function read through \`InvokeWithResponseStream\` gets its whole payload as one chunk, as on Lambda). ${r.rounds} rounds of
+${r.perRound} invocations per case, the cases in turn, all warm. Medians, p90 in parentheses.
+
+| Case | First byte | Whole response |
+| --- | --- | --- |
+${rows.join('\n')}
+
+Three chunks: the first byte arrives after ${ratio(threeStreaming.firstByte.median / threeBuffered.firstByte.median)} of the buffered function's time
+(${ms(threeStreaming.firstByte.median)} against ${ms(threeBuffered.firstByte.median)}), and the whole response after ${ratio(threeStreaming.total.median / threeBuffered.total.median)}
+(${ms(threeStreaming.total.median - threeBuffered.total.median)} more). One line: streaming costs ${ms(lineStreaming.total.median - lineInvoke.total.median)} more than a buffered Invoke (${ratio(lineStreaming.total.median / lineInvoke.total.median)}): each piece
+the handler writes is read by a \`dd\` and sent by a \`cat\` (runtime/shell/README.md).
+`;
+}

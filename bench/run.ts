@@ -4,7 +4,8 @@
  *
  *   1. runtime overhead  bench/runtime-overhead.ts  (the two runtimes: bench/runtimes.ts)
  *   2. cold start        bench/cold-start.ts
- *   3. local runner      bench/local-runner.ts   (3b. scale-out, one environment vs four: bench/scale-out.ts)
+ *   3. local runner      bench/local-runner.ts   (3b. scale-out, one environment vs four: bench/scale-out.ts;
+ *                        3c. response streaming: bench/response-stream.ts)
  *   4. synth scaling     bench/synth-scaling.ts     (the apps: synth-apps.ts; profile: synth-profile.ts)
  *   RESULTS.md           bench/report.ts            (the closing reading: bench/reading.ts)
  *
@@ -19,6 +20,7 @@ import { measureLocalRunner } from './local-runner';
 import { describeMachine, launchedAt } from './machine';
 import { readRuntimeAndColdStart } from './reading';
 import { coldStart as renderColdStart, renderReport, runtimeOverhead as renderRuntimeOverhead, runtimeTargetRows } from './report';
+import { measureResponseStream, renderResponseStream, RESPONSE_STREAM_HEADING } from './response-stream';
 import { measureRuntimeOverhead } from './runtime-overhead';
 import { measureScaleOut } from './scale-out';
 import { HAND_WIRED, OURS } from './synth-apps';
@@ -56,9 +58,31 @@ async function runtimeOnly(): Promise<void> {
   log(`updated tables 1 and 2 of ${path.relative(process.cwd(), RESULTS)}`);
 }
 
+/**
+ * `--streaming`: measures table 3c only and puts it into the RESULTS.md there is (before table 4 when it has
+ * no 3c yet); the other tables keep the numbers of their last full run.
+ */
+async function streamingOnly(): Promise<void> {
+  log('3c response streaming');
+  const section = renderResponseStream(await measureResponseStream(log));
+  const note = `Table 3c was measured on its own on ${new Date().toISOString()} with \`bench/run.ts --streaming\`, `
+    + `load average ${os.loadavg()[0].toFixed(2)} at the end.\n\n`;
+  const old = fs.readFileSync(RESULTS, 'utf8');
+  const start = old.includes(RESPONSE_STREAM_HEADING) ? old.indexOf(RESPONSE_STREAM_HEADING) : old.indexOf('## 4. ');
+  const end = old.includes(RESPONSE_STREAM_HEADING) ? old.indexOf('\n## ', start + RESPONSE_STREAM_HEADING.length) + 1 : start;
+  if (start < 0 || end <= 0) {
+    throw new Error(`${RESULTS} has no "${RESPONSE_STREAM_HEADING}" or "## 4. " section`);
+  }
+  fs.writeFileSync(RESULTS, `${old.slice(0, start)}${section.replace('\n\n', `\n\n${note}`)}\n${old.slice(end)}`);
+  log(`updated table 3c of ${path.relative(process.cwd(), RESULTS)}`);
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes('--runtime')) {
     return runtimeOnly();
+  }
+  if (process.argv.includes('--streaming')) {
+    return streamingOnly();
   }
   const launched = launchedAt();
   const machine = describeMachine();
@@ -75,6 +99,8 @@ async function main(): Promise<void> {
     const localRunner = await measureLocalRunner(log);
     log('3b/4 local runner scale-out (one environment vs four)');
     const scaleOut = await measureScaleOut(log);
+    log('3c/4 local runner response streaming (streaming vs buffered)');
+    const responseStream = await measureResponseStream(log);
     log('4/4 synth scaling');
     const synth = measureSynthScaling(workDir, log);
     const profiles = [
@@ -93,6 +119,7 @@ async function main(): Promise<void> {
       coldStart,
       localRunner,
       scaleOut,
+      responseStream,
       synth,
       profiles,
     });

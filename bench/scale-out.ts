@@ -88,6 +88,6 @@ all environments warm.
 ${rows.join('\n')}
 
 Four environments give ${(four.perSecond.median / one.perSecond.median).toFixed(2)}x the throughput of one, on ${cores} cores shared with
-the client and the runner (each invocation costs the shell runtime two curl processes).
+the clients and the runner (each invocation costs the shell runtime its handler's subshell; the runner's side is Node's).
 `;
 }
