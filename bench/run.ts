@@ -45,7 +45,8 @@ async function runtimeOnly(): Promise<void> {
   const overhead = await measureRuntimeOverhead(log);
   log('2/2 cold start');
   const cold = await measureColdStart(log);
-  const old = fs.readFileSync(RESULTS, 'utf8');
+  // (the note of the last such run goes: this one replaces it)
+  const old = fs.readFileSync(RESULTS, 'utf8').replace(/^Tables 1 and 2 \(and their lines in Targets and Reading\) were measured on their own .*\n\n/m, '');
   const between = (text: string, from: string, to: string, replacement: string): string =>
     text.slice(0, text.indexOf(from)) + replacement + text.slice(text.indexOf(to));
   const note = `Tables 1 and 2 (and their lines in Targets and Reading) were measured on their own on ${new Date().toISOString()} `
