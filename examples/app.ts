@@ -9,10 +9,11 @@ import { CustomRuntimeFunction } from '../src';
 
 /**
  * The example: a bash "greeter" function on the built-in shell runtime, with everything a
- * production function needs, and the callers it lets in.
+ * production function needs, and the callers it lets in; and a "report" function that streams.
  */
 export class GreeterStack extends Stack {
   public readonly greeter: CustomRuntimeFunction;
+  public readonly report: CustomRuntimeFunction;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -42,6 +43,17 @@ export class GreeterStack extends Stack {
 
     // A function URL that requires IAM (SigV4) authentication.
     this.greeter.addFunctionUrl();
+
+    // A report that streams its lines as the handler prints them, to InvokeWithResponseStream callers
+    // and through a function URL in RESPONSE_STREAM mode (IAM auth).
+    this.report = new CustomRuntimeFunction(this, 'Report', {
+      code: lambda.Code.fromAsset(path.join(__dirname, 'report')),
+      handler: 'report.report',
+      responseStreaming: true,
+      environment: { REPORT_STEPS: '3' },
+      timeout: Duration.seconds(10),
+    });
+    this.report.addFunctionUrl({ invokeMode: lambda.InvokeMode.RESPONSE_STREAM });
   }
 }
 

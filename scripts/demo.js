@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The README's demo: synthesize examples/, print what was built, then invoke the function locally
-// through the runner's CLI (a local Runtime API and Invoke API; no Docker, no AWS account).
-const { execFileSync } = require('child_process');
+// The README's demo: synthesize examples/, print what was built, then invoke its functions locally
+// through the runner's CLI (a local Runtime API and Invoke API; no Docker, no AWS account): the
+// greeter twice, then the report with --response-stream, printing each chunk as it arrives.
+const { execFileSync, spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -47,3 +48,35 @@ console.log('\n2. Invoking the greeter through its alias "live", locally ...');
 invoke('{"name":"world"}');
 console.log('\n3. And an event the handler refuses (a function error is still StatusCode 200) ...');
 invoke('{"nobody":true}');
+
+console.log('\n4. Streaming: the report function prints a line per step, 300 ms apart; each arrives as it is printed ...');
+const streamArgs = [cli, 'invoke', '--app', outdir, '--function-name', 'GreeterExample/Report', '--qualifier', 'live',
+  '--response-stream', '--quiet', '-'];
+console.log(`\n   $ cdk-custom-runtime ${streamArgs.slice(1).join(' ').replace(root + path.sep, '')}`);
+const started = Date.now();
+const child = spawn(process.execPath, streamArgs, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+let received = '';
+let pending = '';
+let previous;
+child.stdout.on('data', (data) => {
+  received += data.toString('utf8');
+  pending += data.toString('utf8');
+  // The chunks come first, each as the handler prints it; the summary (InvokeComplete) once the stream has ended.
+  const lines = pending.split('\n');
+  pending = lines.pop();
+  for (const line of lines.filter((l) => l.startsWith('step '))) {
+    const now = Date.now() - started;
+    const gap = previous === undefined ? '(CLI start, runtime init and the first step)' : `(${now - previous} ms after the last one)`;
+    console.log(`   +${String(now).padStart(5)} ms  ${line}  ${gap}`);
+    previous = now;
+  }
+});
+child.on('close', (code) => {
+  if (code !== 0) {
+    console.error(`   the streaming invocation failed (exit status ${code})`);
+    process.exitCode = 1;
+    return;
+  }
+  const summary = JSON.parse(received.slice(received.indexOf('{')));
+  console.log(`   metadata: ${JSON.stringify(summary)}`);
+});

@@ -24,7 +24,7 @@ import { skipDefaultFunctionChecks } from './private/function-checkov';
 import { checkAsyncInvokeOptions, validateFunctionProps } from './private/function-validation';
 import { logGroupEncryptionKey, skipLogGroupKeyCheck } from './private/log-encryption';
 import { configureProvisionedScaling } from './private/provisioned-scaling';
-import { checkFunctionUrlInvokeMode, grantInvokeWithResponseStream, responseStreamingEnvironment } from './private/response-streaming';
+import { checkFunctionUrlInvokeMode, responseStreamingEnvironment } from './private/response-streaming';
 import { checkServicePermission, scopeServiceToAccount, serviceInvokePrincipal } from './private/service-permissions';
 import { checkStackResourceLimit } from './private/stack-resource-limit';
 import { checkAccountId, checkOrganizationId } from './private/validation';
@@ -305,7 +305,8 @@ export class CustomRuntimeFunction extends Construct implements lambda.IFunction
     }
     this.setTracingMode(tracing);
     dropRedundantRoleDependency(this.function);
-    skipDefaultFunctionChecks(this.function, props);
+    // (the environment the function gets: responseStreaming adds a variable)
+    skipDefaultFunctionChecks(this.function, { ...props, environment: streaming.environment });
     if (props.role) {
       attachUnscopablePolicies(this, props.role, this.function, unscopable);
     }
@@ -470,7 +471,8 @@ export class CustomRuntimeFunction extends Construct implements lambda.IFunction
   /**
    * Lets a principal invoke the alias, as aws-lambda's `grantInvoke` does: an IAM identity gets
    * `lambda:InvokeFunction` on the alias ARN in its policy; an account, organization or AWS service that cannot
-   * hold a policy gets a permission in the alias's resource policy.
+   * hold a policy gets a permission in the alias's resource policy. `lambda:InvokeFunction` also authorizes
+   * `InvokeWithResponseStream`, so this is the grant for callers of a `responseStreaming` function too.
    *
    * Stricter for AWS services: their permission carries `SourceAccount` = this stack's account, unless the principal
    * already has an `aws:SourceArn` or `aws:SourceAccount` condition. To let a service act for another account, or for
@@ -491,17 +493,6 @@ export class CustomRuntimeFunction extends Construct implements lambda.IFunction
    */
   public grantInvokeUrl(grantee: iam.IGrantable): iam.Grant {
     return this.alias.grantInvokeUrl(scopeServiceToAccount(this, grantee));
-  }
-
-  /**
-   * Lets a principal read the alias's response stream (`lambda:InvokeWithResponseStream` on the alias ARN), as
-   * `grantInvoke` does for `lambda:InvokeFunction`: in an IAM identity's policy, otherwise in the alias's resource
-   * policy, with `grantInvoke`'s account scope for AWS services.
-   *
-   * @param grantee the principal to allow
-   */
-  public grantInvokeWithResponseStream(grantee: iam.IGrantable): iam.Grant {
-    return grantInvokeWithResponseStream(this.alias, scopeServiceToAccount(this, grantee));
   }
 
   /**

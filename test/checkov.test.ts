@@ -1,7 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { assemblyDir, complianceTools, VENV_TIMEOUT, checkovReport, synthTemplates } from './compliance';
 import { controlTowerFunction, defaultFunction, fullyConfiguredFunction, newApp } from './scenarios';
+import { echoCode } from './util';
 import { createExampleApp } from '../examples/app';
+import { CustomRuntimeFunction } from '../src';
 
 describe('Checkov', () => {
   beforeAll(() => { complianceTools(); }, VENV_TIMEOUT);
@@ -21,6 +23,14 @@ describe('Checkov', () => {
     for (const type of ['AWS::Lambda::Function', 'AWS::IAM::Role', 'AWS::Logs::LogGroup']) {
       expect(report.passed.some((line) => line.includes(` GateStack/${type}.`))).toBe(true);
     }
+  });
+
+  test('a function whose only setting is responseStreaming fails no check (the variable it adds is seen)', () => {
+    const { app, stack } = newApp(assemblyDir());
+    new CustomRuntimeFunction(stack, 'Fn', { code: echoCode(), handler: 'function.handler', responseStreaming: true });
+    const report = checkovReport(synthTemplates(app, stack));
+    expect(report.failed).toEqual([]);
+    expect(report.skipped).toContainEqual(expect.stringMatching(/^CKV_AWS_173 GateStack\/AWS::Lambda::Function\.FnFunction[0-9A-F]{8}: /));
   });
 
   test('the documented Control Tower configuration fails no check and skips fewer', () => {

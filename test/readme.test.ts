@@ -135,7 +135,12 @@ describe('every command the README shows is run', () => {
 
       const list = find('aws lambda list-functions').map((a) => a.replace('http://127.0.0.1:3001', serve.url));
       const listed = JSON.parse(execFileSync(path.join(awsBin, 'aws'), list.slice(1), { cwd: work, encoding: 'utf8', env: awsEnv }));
-      expect(listed.Functions).toEqual([expect.objectContaining({ FunctionName: expect.stringMatching(/Greeter/), Runtime: 'provided.al2023' })]);
+      // The example's two functions: the greeter and the report, which streams (the demo's last step).
+      expect(listed.Functions).toEqual(expect.arrayContaining([
+        expect.objectContaining({ FunctionName: expect.stringMatching(/Greeter/), Runtime: 'provided.al2023' }),
+        expect.objectContaining({ FunctionName: expect.stringMatching(/Report/), Runtime: 'provided.al2023' }),
+      ]));
+      expect(listed.Functions).toHaveLength(2);
     } finally {
       await serve.stop();
     }

@@ -56,37 +56,26 @@ describe('responseStreaming', () => {
   });
 });
 
-describe('grantInvokeWithResponseStream', () => {
-  test('an IAM identity gets lambda:InvokeWithResponseStream on the alias ARN only', () => {
+describe('streaming callers', () => {
+  // InvokeWithResponseStream is authorized by lambda:InvokeFunction (Lambda API reference); IAM has no
+  // lambda:InvokeWithResponseStream action. A function URL in RESPONSE_STREAM mode takes lambda:InvokeFunctionUrl.
+  test('grantInvoke and grantInvokeUrl are what a caller of the stream needs, on the alias', () => {
     const stack = newStack();
     const fn = new CustomRuntimeFunction(stack, 'Fn', base({ responseStreaming: true }));
+    fn.addFunctionUrl({ invokeMode: lambda.InvokeMode.RESPONSE_STREAM });
     const role = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
-    const grant = fn.grantInvokeWithResponseStream(role);
-    expect(grant.success).toBe(true);
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+    expect(fn.grantInvoke(role).success).toBe(true);
+    expect(fn.grantInvokeUrl(role).success).toBe(true);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^Caller') }],
       PolicyDocument: {
-        Statement: [{ Action: 'lambda:InvokeWithResponseStream', Effect: 'Allow', Resource: { Ref: Match.stringLikeRegexp('^FnAlias') } }],
+        Statement: Match.arrayWith([
+          { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { Ref: Match.stringLikeRegexp('^FnAlias') } },
+          Match.objectLike({ Action: 'lambda:InvokeFunctionUrl', Effect: 'Allow', Resource: { Ref: Match.stringLikeRegexp('^FnAlias') } }),
+        ]),
       },
     });
-  });
-
-  test('an account or a service gets a resource-policy permission on the alias, a service scoped to this account, once per principal', () => {
-    const stack = newStack();
-    const fn = new CustomRuntimeFunction(stack, 'Fn', base({ responseStreaming: true }));
-    fn.grantInvokeWithResponseStream(new iam.AccountPrincipal('210987654321'));
-    fn.grantInvokeWithResponseStream(new iam.AccountPrincipal('210987654321'));
-    fn.grantInvokeWithResponseStream(new iam.ServicePrincipal('apigateway.amazonaws.com'));
-    const template = Template.fromStack(stack);
-    const streamPermissions = Object.values(template.findResources('AWS::Lambda::Permission', {
-      Properties: { Action: 'lambda:InvokeWithResponseStream' },
-    }));
-    expect(streamPermissions.map((p) => [p.Properties.Principal, p.Properties.SourceAccount])).toEqual([
-      ['210987654321', undefined],
-      ['apigateway.amazonaws.com', '123456789012'],
-    ]);
-    for (const permission of streamPermissions) {
-      expect(permission.Properties.FunctionName).toEqual({ Ref: expect.stringMatching(/^FnAlias/) });
-    }
+    expect(JSON.stringify(template.toJSON())).not.toContain('lambda:InvokeWithResponseStream');
   });
 });

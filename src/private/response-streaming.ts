@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
-import { Annotations, Stack, Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { Annotations, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { InvalidPropertyError } from './errors';
@@ -50,23 +48,4 @@ export function checkFunctionUrlInvokeMode(scope: Construct, streaming: boolean,
       'The handler streams (responseStreaming) but the function URL has invoke mode BUFFERED: Lambda buffers the stream, up to 6 MB. '
       + 'Pass invokeMode: lambda.InvokeMode.RESPONSE_STREAM to stream it to the caller.');
   }
-}
-
-/**
- * `lambda:InvokeWithResponseStream` on `alias` for `grantee`: in its policy when it is an IAM identity, otherwise as a
- * permission in the alias's resource policy (one per principal).
- */
-export function grantInvokeWithResponseStream(alias: lambda.Alias, grantee: iam.IGrantable): iam.Grant {
-  const action = 'lambda:InvokeWithResponseStream';
-  const grant = iam.Grant.addToPrincipal({ grantee, actions: [action], resourceArns: [alias.functionArn] });
-  if (grant.success) {
-    return grant;
-  }
-  const principal = grantee.grantPrincipal;
-  const hash = createHash('sha256').update(JSON.stringify(Stack.of(alias).resolve(principal.policyFragment.principalJson))).digest('hex');
-  const id = `InvokeWithResponseStream${hash.slice(0, 16)}`;
-  if (!alias.node.tryFindChild(id)) {
-    alias.addPermission(id, { principal, action });
-  }
-  return iam.Grant.drop(grantee, `${action} through the resource policy of ${alias.node.path}`);
 }
