@@ -54,6 +54,8 @@ export class GreeterStack extends Stack {
       timeout: Duration.seconds(10),
     });
     this.report.addFunctionUrl({ invokeMode: lambda.InvokeMode.RESPONSE_STREAM });
+    // The caller role may read the stream: InvokeWithResponseStream is authorized by lambda:InvokeFunction.
+    this.report.grantInvoke(caller);
   }
 }
 

@@ -5,7 +5,7 @@ import { snapshotOf } from './util';
 import { createExampleApp } from '../examples/app';
 
 describe('examples/ app', () => {
-  test('synthesizes the greeter: one function on the shell runtime layer, invoked by a rule, a role and a function URL, all through the alias', () => {
+  test('synthesizes the greeter: a function on the shell runtime layer, invoked by a rule, a role and a function URL, all through the alias', () => {
     const { stack } = createExampleApp();
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::Lambda::Function', 2);
@@ -16,7 +16,7 @@ describe('examples/ app', () => {
     expect(snapshotOf(stack)).toMatchSnapshot();
   });
 
-  test('and the report, which streams: its handler asks for it, its URL streams, with no warning', () => {
+  test('and the report, which streams: its handler asks for it, its URL streams, the caller role may read it, with no warning', () => {
     const { stack } = createExampleApp();
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -28,6 +28,16 @@ describe('examples/ app', () => {
       InvokeMode: 'RESPONSE_STREAM',
       Qualifier: 'live',
       TargetFunctionArn: { 'Fn::GetAtt': [stack.getLogicalId(stack.report.function.node.defaultChild as CfnElement), 'Arn'] },
+    });
+    // the caller role may read the stream (lambda:InvokeFunction on the report's alias)
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Action: 'lambda:InvokeFunction',
+          Effect: 'Allow',
+          Resource: { Ref: stack.getLogicalId(stack.report.alias.node.defaultChild as CfnElement) },
+        }]),
+      },
     });
     // no warning: the URL's invoke mode matches the handler
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
