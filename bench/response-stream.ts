@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { InvokeCommand, InvokeWithResponseStreamCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { orderFor } from './runtimes';
 import { ms, ratio, summarize, Summary } from './stats';
 import { removeTempDirs, runtimeLayer, synth } from '../test/runner/assembly';
 import { startServe } from '../test/runner/cli-process';
@@ -97,7 +98,7 @@ export async function measureResponseStream(log: (line: string) => void): Promis
       await run(); // warm: the environments start on first use
     }
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [name, run] of cases) {
+      for (const [name, run] of orderFor(round, cases)) {
         for (let i = 0; i < PER_ROUND; i++) {
           samples.get(name)!.push(await run());
         }
@@ -129,7 +130,7 @@ export function renderResponseStream(r: ResponseStreamResult): string {
 Functions on the shell runtime under a real \`serve\`, read with \`@aws-sdk/client-lambda\`: a handler that prints three
 lines 100 ms apart, and one that prints one line, each with \`LAMBDA_RESPONSE_MODE=streaming\` and without (a buffered
 function read through \`InvokeWithResponseStream\` gets its whole payload as one chunk, as on Lambda). ${r.rounds} rounds of
-${r.perRound} invocations per case, the cases in turn, all warm. Medians, p90 in parentheses.
+${r.perRound} invocations per case, the cases rotated and reversed round by round, all warm. Medians, p90 in parentheses.
 
 | Case | First byte | Whole response |
 | --- | --- | --- |
