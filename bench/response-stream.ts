@@ -7,13 +7,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { InvokeCommand, InvokeWithResponseStreamCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { Duration, Stack } from 'aws-cdk-lib';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Stack } from 'aws-cdk-lib';
 import { orderFor } from './runtimes';
 import { ms, ratio, summarize, Summary } from './stats';
-import { removeTempDirs, runtimeLayer, synth } from '../test/runner/assembly';
-import { startServe } from '../test/runner/cli-process';
-import { FIXTURES } from '../test/runtime/harness';
+import { removeTempDirs, streamFixtureFunction, synth } from '../test/runner/assembly';
+import { localLambdaClient, startServe } from '../test/runner/cli-process';
 
 const ROUNDS = 5;
 const PER_ROUND = 20;
@@ -62,29 +60,14 @@ async function buffered(client: LambdaClient, name: string): Promise<Timing> {
 export async function measureResponseStream(log: (line: string) => void): Promise<ResponseStreamResult> {
   const app = synth((a) => {
     const stack = new Stack(a, 'StreamBench');
-    const fn = (id: string, handler: string, streaming: boolean): void => {
-      new lambda.Function(stack, id, {
-        functionName: id,
-        runtime: lambda.Runtime.PROVIDED_AL2023,
-        handler: `stream.${handler}`,
-        code: lambda.Code.fromAsset(FIXTURES),
-        layers: [runtimeLayer(stack)],
-        environment: streaming ? { LAMBDA_RESPONSE_MODE: 'streaming' } : undefined,
-        timeout: Duration.seconds(30),
-      });
-    };
+    const fn = (id: string, handler: string, streaming: boolean) => streamFixtureFunction(stack, id, handler, streaming, 30);
     fn('three-streaming', 'three_chunks', true);
     fn('three-buffered', 'three_chunks', false);
     fn('line-streaming', 'one_line', true);
     fn('line-buffered', 'one_line', false);
   });
   const serve = await startServe(['--app', app, '--quiet']);
-  const client = new LambdaClient({
-    endpoint: serve.url,
-    region: 'us-east-1',
-    maxAttempts: 1,
-    credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local-secret' },
-  });
+  const client = localLambdaClient(serve.url);
   const cases: Array<[string, () => Promise<Timing>]> = [
     [CASE_NAMES[0], () => streamed(client, 'three-streaming')],
     [CASE_NAMES[1], () => streamed(client, 'three-buffered')],

@@ -77,8 +77,10 @@ export function synthFunctions(functions: Record<string, ShellFunctionOptions>, 
 }
 
 export interface ShellFunctionOptions extends Omit<lambda.FunctionOptions, 'timeout'> {
-  /** `function.<handler>` of the fixture handlers, e.g. `echo_event`. */
+  /** `<file>.<handler>` of the fixture handlers, e.g. `echo_event`. */
   readonly handler: string;
+  /** The handler file, without `.sh`. @default 'function' */
+  readonly file?: string;
   /** Seconds. @default 3 */
   readonly timeout?: number;
   /** Code directory. @default the fixture handlers */
@@ -91,14 +93,32 @@ export interface ShellFunctionOptions extends Omit<lambda.FunctionOptions, 'time
 
 /** A provided.al2023 function running a fixture handler on the library's shell runtime layer. */
 export function shellFunction(scope: Construct, id: string, options: ShellFunctionOptions): lambda.Function {
-  const { handler, timeout, codeDir, layers, ...rest } = options;
+  const { handler, file = 'function', timeout, codeDir, layers, ...rest } = options;
   return new lambda.Function(scope, id, {
     ...rest,
     runtime: lambda.Runtime.PROVIDED_AL2023,
-    handler: `function.${handler}`,
+    handler: `${file}.${handler}`,
     code: lambda.Code.fromAsset(codeDir ?? HANDLERS_DIR),
     timeout: timeout === undefined ? undefined : Duration.seconds(timeout),
     layers: layers ?? [runtimeLayer(Stack.of(scope))],
+  });
+}
+
+/** The shell runtime tests' handler files (`stream.sh` among them). */
+const RUNTIME_FIXTURES = path.join(__dirname, '..', 'fixtures', 'runtime');
+
+/**
+ * A function named `id` running `stream.<handler>` of the runtime fixtures, with `LAMBDA_RESPONSE_MODE=streaming`
+ * when `streaming`, else buffered.
+ */
+export function streamFixtureFunction(stack: Stack, id: string, handler: string, streaming: boolean, timeout: number): lambda.Function {
+  return shellFunction(stack, id, {
+    functionName: id,
+    file: 'stream',
+    handler,
+    codeDir: RUNTIME_FIXTURES,
+    environment: streaming ? { LAMBDA_RESPONSE_MODE: 'streaming' } : undefined,
+    timeout,
   });
 }
 

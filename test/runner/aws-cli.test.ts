@@ -13,7 +13,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { pythonVenv } from '../python-venv';
 import { removeTempDirs, shellFunction, synth, tempDir } from './assembly';
-import { ServeProcess, startServe } from './cli-process';
+import { localLambdaClient, ServeProcess, startServe } from './cli-process';
 
 let serve: ServeProcess;
 let awsBin: string;
@@ -173,12 +173,7 @@ describe('aws lambda read commands against serve', () => {
 
 describe('read APIs with @aws-sdk/client-lambda', () => {
   function client(): LambdaClient {
-    return new LambdaClient({
-      endpoint: serve.url,
-      region: 'us-east-1',
-      maxAttempts: 1,
-      credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local-secret' },
-    });
+    return localLambdaClient(serve.url);
   }
 
   test('ListFunctions pages with MaxItems and NextMarker', async () => {

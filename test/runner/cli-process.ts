@@ -9,6 +9,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import * as ts from 'typescript';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -95,5 +96,15 @@ export function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise
       }
     });
     void closed.then((status) => reject(new Error(`serve exited with ${status} before listening:\n${stdout}\n${stderr}`)));
+  });
+}
+
+/** An `@aws-sdk/client-lambda` client for a local `serve` at `url`: dummy credentials, no retries (each call counts once). */
+export function localLambdaClient(url: string): LambdaClient {
+  return new LambdaClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local-secret' },
+    maxAttempts: 1,
   });
 }

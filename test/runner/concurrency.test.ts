@@ -5,10 +5,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { InvokeCommand, LambdaClient, TooManyRequestsException } from '@aws-sdk/client-lambda';
+import { InvokeCommand, TooManyRequestsException } from '@aws-sdk/client-lambda';
 import { Stack } from 'aws-cdk-lib';
 import { removeTempDirs, shellFunction, synth, tempDir } from './assembly';
-import { startServe } from './cli-process';
+import { localLambdaClient, startServe } from './cli-process';
 import { isAlive } from './processes';
 import { LocalRunner } from '../../src/runner/local-runner';
 
@@ -57,12 +57,7 @@ describe('reserved concurrency under load', () => {
   test(`${CLIENTS} SDK clients, ${INVOCATIONS} invocations, reserved concurrency ${RESERVED}: exactly those beyond capacity are throttled`, async () => {
     // GIVEN serve, and one SDK client per simulated caller (no SDK retries: each call is counted once)
     const serve = await startServe(['--app', app]);
-    const clients = Array.from({ length: CLIENTS }, () => new LambdaClient({
-      endpoint: serve.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local-secret' },
-      maxAttempts: 1,
-    }));
+    const clients = Array.from({ length: CLIENTS }, () => localLambdaClient(serve.url));
     const answers = new Map<string, number>();
     let throttles = 0;
     try {

@@ -7,13 +7,10 @@ import * as path from 'path';
 import {
   InvokeCommand, InvokeWithResponseStreamCommand, InvokeWithResponseStreamResponseEvent, LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { Duration, Stack } from 'aws-cdk-lib';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { removeTempDirs, runtimeLayer, synth, tempDir } from './assembly';
-import { cliProcess, runCli, ServeProcess, startServe } from './cli-process';
+import { Stack } from 'aws-cdk-lib';
+import { removeTempDirs, streamFixtureFunction, synth, tempDir } from './assembly';
+import { cliProcess, localLambdaClient, runCli, ServeProcess, startServe } from './cli-process';
 import { seqBytes } from '../runtime/stream-bytes';
-
-const STREAM_HANDLERS = path.join(__dirname, '..', 'fixtures', 'runtime');
 
 let serve: ServeProcess;
 let gates: string;
@@ -22,16 +19,8 @@ beforeAll(async () => {
   gates = tempDir();
   app = synth((a) => {
     const stack = new Stack(a, 'StreamTest');
-    const fn = (id: string, handler: string, streaming = true): lambda.Function => new lambda.Function(stack, id, {
-      functionName: id,
-      runtime: lambda.Runtime.PROVIDED_AL2023,
-      handler: `stream.${handler}`,
-      code: lambda.Code.fromAsset(STREAM_HANDLERS),
-      layers: [runtimeLayer(stack)],
-      environment: streaming ? { LAMBDA_RESPONSE_MODE: 'streaming' } : undefined,
-      // a shell streams a few MB a second on a loaded machine
-      timeout: Duration.seconds(60),
-    });
+    // (a shell streams a few MB a second on a loaded machine)
+    const fn = (id: string, handler: string, streaming = true) => streamFixtureFunction(stack, id, handler, streaming, 60);
     fn('three', 'three_chunks');
     fn('buffered-three', 'three_chunks', false);
     fn('fail-midway', 'fail_midway');
@@ -46,12 +35,7 @@ afterAll(async () => {
 });
 
 function client(): LambdaClient {
-  return new LambdaClient({
-    endpoint: serve.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local-secret' },
-    maxAttempts: 1,
-  });
+  return localLambdaClient(serve.url);
 }
 
 /** Reads the whole event stream; `onChunk` sees each payload chunk as it arrives. */

@@ -5,7 +5,7 @@ import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk
 import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { removeTempDirs, shellFunction, synth, tempDir } from './assembly';
-import { ServeProcess, startServe } from './cli-process';
+import { localLambdaClient, ServeProcess, startServe } from './cli-process';
 import { isAlive } from './processes';
 
 let app: string;
@@ -33,12 +33,7 @@ afterAll(async () => {
 });
 
 function client(): LambdaClient {
-  return new LambdaClient({
-    endpoint: serve.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local-secret' },
-    maxAttempts: 1,
-  });
+  return localLambdaClient(serve.url);
 }
 
 interface RawResponse {
