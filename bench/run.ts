@@ -36,6 +36,16 @@ function log(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
+/** `text` with what runs from marker `from` up to marker `to` (not included) replaced. */
+function between(text: string, from: string, to: string, replacement: string): string {
+  const start = text.indexOf(from);
+  const end = text.indexOf(to, start);
+  if (start < 0 || end < 0) {
+    throw new Error(`${RESULTS} has no "${from}" followed by "${to}": run the full bench once (npm run bench)`);
+  }
+  return text.slice(0, start) + replacement + text.slice(end);
+}
+
 /**
  * `--runtime`: measures tables 1 and 2 only, and puts them, their rows of the Targets table and their
  * reading into the RESULTS.md there is; the other tables keep the numbers of their last full run.
@@ -47,8 +57,6 @@ async function runtimeOnly(): Promise<void> {
   const cold = await measureColdStart(log);
   // (the note of the last such run goes: this one replaces it)
   const old = fs.readFileSync(RESULTS, 'utf8').replace(/^Tables 1 and 2 \(and their lines in Targets and Reading\) were measured on their own .*\n\n/m, '');
-  const between = (text: string, from: string, to: string, replacement: string): string =>
-    text.slice(0, text.indexOf(from)) + replacement + text.slice(text.indexOf(to));
   const note = `Tables 1 and 2 (and their lines in Targets and Reading) were measured on their own on ${new Date().toISOString()} `
     + `with \`bench/run.ts --runtime\`, load average ${os.loadavg()[0].toFixed(2)} at the end; the other tables are from the full run described above.\n\n`;
   let text = between(old, '## 1. ', '## 3. ', `${note}${renderRuntimeOverhead(overhead)}\n${renderColdStart(cold)}\n`);
@@ -60,8 +68,8 @@ async function runtimeOnly(): Promise<void> {
 }
 
 /**
- * `--streaming`: measures table 3c only and puts it into the RESULTS.md there is (before table 4 when it has
- * no 3c yet); the other tables keep the numbers of their last full run.
+ * `--streaming`: measures table 3c only and puts it into the RESULTS.md there is; the other tables keep the
+ * numbers of their last full run.
  */
 async function streamingOnly(): Promise<void> {
   log('3c response streaming');
@@ -69,12 +77,7 @@ async function streamingOnly(): Promise<void> {
   const note = `Table 3c was measured on its own on ${new Date().toISOString()} with \`bench/run.ts --streaming\`, `
     + `load average ${os.loadavg()[0].toFixed(2)} at the end.\n\n`;
   const old = fs.readFileSync(RESULTS, 'utf8');
-  const start = old.includes(RESPONSE_STREAM_HEADING) ? old.indexOf(RESPONSE_STREAM_HEADING) : old.indexOf('## 4. ');
-  const end = old.includes(RESPONSE_STREAM_HEADING) ? old.indexOf('\n## ', start + RESPONSE_STREAM_HEADING.length) + 1 : start;
-  if (start < 0 || end <= 0) {
-    throw new Error(`${RESULTS} has no "${RESPONSE_STREAM_HEADING}" or "## 4. " section`);
-  }
-  fs.writeFileSync(RESULTS, `${old.slice(0, start)}${section.replace('\n\n', `\n\n${note}`)}\n${old.slice(end)}`);
+  fs.writeFileSync(RESULTS, between(old, RESPONSE_STREAM_HEADING, '\n## ', section.replace('\n\n', `\n\n${note}`)));
   log(`updated table 3c of ${path.relative(process.cwd(), RESULTS)}`);
 }
 
